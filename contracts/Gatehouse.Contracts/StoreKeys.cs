@@ -1,0 +1,26 @@
+namespace Gatehouse.Contracts;
+
+/// <summary>
+/// Key builders for the shared store (Redis in production). Every service that reads or writes a key
+/// builds it here, so a key's shape is defined once. Keys are by digest, never by tag, except the tag map.
+/// </summary>
+public static class StoreKeys
+{
+    public const string Prefix = "gh:";
+
+    /// <summary>Registry event ids already turned into events (redelivery deduplication).</summary>
+    public static string RegistryEvent(string source, string eventId) => $"{Prefix}evt:{source}:{eventId}";
+
+    /// <summary>(repository, digest, tag) seen within the deduplication window.</summary>
+    public static string RecentPush(string registry, string repository, string digest, string? tag) =>
+        $"{Prefix}push:{registry}/{repository}@{digest}#{tag}";
+
+    /// <summary>Tag → digest map that admission uses to pin tag references (value: digest).</summary>
+    public static string TagMap(string registry, string repository, string tag) => $"{Prefix}tag:{registry}/{repository}:{tag}";
+
+    /// <summary>What the scanner read from the manifest and config (JSON: platform, layers).</summary>
+    public static string ImageManifest(string digest) => $"{Prefix}img:{digest}:manifest";
+
+    /// <summary>Signature artifacts the signer discovered for a digest (JSON).</summary>
+    public static string SignatureArtifacts(string digest) => $"{Prefix}img:{digest}:sigs";
+}

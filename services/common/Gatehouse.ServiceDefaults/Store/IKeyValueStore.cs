@@ -1,0 +1,28 @@
+namespace Gatehouse.ServiceDefaults.Store;
+
+/// <summary>
+/// The small slice of Redis that Gatehouse services share (deduplication, tag map, indexes, records).
+/// Redis in production; an in-process implementation is the embedded default. Keys come from
+/// <see cref="Gatehouse.Contracts.StoreKeys"/>.
+/// </summary>
+public interface IKeyValueStore
+{
+    /// <summary>True when the store is an in-process stand-in (nothing is shared between processes).</summary>
+    bool IsInProcess { get; }
+
+    Task<string?> GetAsync(string key);
+
+    Task SetAsync(string key, string value, TimeSpan? ttl = null);
+
+    /// <summary>Sets the key only when absent; true when this call set it (atomic, like <c>SET NX</c>).</summary>
+    Task<bool> SetIfAbsentAsync(string key, string value, TimeSpan ttl);
+
+    Task<bool> DeleteAsync(string key);
+
+    /// <summary>Adds a member to a set; true when it was not yet a member.</summary>
+    Task<bool> SetAddAsync(string key, string member);
+
+    Task<bool> SetRemoveAsync(string key, string member);
+
+    Task<IReadOnlyList<string>> SetMembersAsync(string key);
+}

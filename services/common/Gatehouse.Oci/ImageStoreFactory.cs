@@ -71,7 +71,9 @@ public sealed class ImageStoreFactory(
     IHttpClientFactory httpClientFactory, IOptions<OciClientOptions> options, RegistryTokenCache tokens, TimeProvider time) : IImageStoreFactory
 {
     public IImageStore ForRegistry(string registry) =>
-        new RegistryImageStore(httpClientFactory.CreateClient(OciServiceCollectionExtensions.HttpClientName), registry, options.Value, tokens, time);
+        options.Value.ForRegistry(registry).Layout is { Length: > 0 } layout
+            ? ForLayout(layout)
+            : new RegistryImageStore(httpClientFactory.CreateClient(OciServiceCollectionExtensions.HttpClientName), registry, options.Value, tokens, time);
 
     public IImageStore ForLayout(string directory) => new OciLayoutStore(directory, options.Value);
 

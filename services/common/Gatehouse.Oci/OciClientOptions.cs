@@ -61,6 +61,12 @@ public sealed class RegistryOptions
 
     /// <summary>Talk plain http to this registry (loopback hosts always use http).</summary>
     public bool Insecure { get; set; }
+
+    /// <summary>
+    /// Serve this registry host from an OCI image layout folder instead of over HTTP: the embedded stand-in for a
+    /// registry when Gatehouse runs on one machine with no registry server.
+    /// </summary>
+    public string? Layout { get; set; }
 }
 
 internal sealed class OciClientOptionsValidator : IValidateOptions<OciClientOptions>

@@ -15,6 +15,9 @@ public static class OciFailure
             or DigestMismatchException or SizeMismatchException or OciAuthenticationException => true,
         OciRegistryException { StatusCode: { } status } =>
             (int)status is >= 400 and < 500 && status is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests),
+        OciRegistryException => false, // no status: the network failed
+        // The base type is what the client throws for content it refuses (an oversized manifest or config).
+        OciException e => e.GetType() == typeof(OciException),
         _ => false,
     };
 }

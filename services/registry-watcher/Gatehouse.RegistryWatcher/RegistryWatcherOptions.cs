@@ -19,8 +19,11 @@ public sealed class RegistryWatcherOptions
     /// <summary>Repeats of the same (repository, digest, tag) within this window publish nothing.</summary>
     public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Bound on publishing to the broker; past it the request answers 503 so the registry redelivers.</summary>
-    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Bound on publishing to the broker; past it the request answers 503 so the registry redelivers. Keep it
+    /// below the registry endpoint's own timeout, so the registry hears the 503 instead of timing out.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(1.5);
 
     /// <summary>How long a tag → digest mapping is kept (refreshed on every push of the tag).</summary>
     public TimeSpan TagMapRetention { get; set; } = TimeSpan.FromDays(30);

@@ -1,0 +1,25 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.RegularExpressions;
+
+namespace Gatehouse.Signer.Discovery;
+
+/// <summary>cosign's tag scheme: artifacts of <c>sha256:&lt;hex&gt;</c> live under tags <c>sha256-&lt;hex&gt;.sig|.att|.sbom</c>.</summary>
+public static partial class CosignTags
+{
+    public const string Signature = ".sig";
+    public const string Attestation = ".att";
+    public const string Sbom = ".sbom";
+
+    public static string For(string digest, string suffix) => digest.Replace(':', '-') + suffix;
+
+    /// <summary>When <paramref name="tag"/> is a cosign artifact tag, the digest of the image it belongs to.</summary>
+    public static bool TryGetSubject(string? tag, [NotNullWhen(true)] out string? subjectDigest)
+    {
+        var match = tag is null ? null : TagPattern().Match(tag);
+        subjectDigest = match is { Success: true } ? $"{match.Groups[1].Value}:{match.Groups[2].Value}" : null;
+        return subjectDigest is not null;
+    }
+
+    [GeneratedRegex(@"^(sha256|sha512)-([a-f0-9]{64}|[a-f0-9]{128})\.(sig|att|sbom)$")]
+    private static partial Regex TagPattern();
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Gatehouse.Cli.Hosting;
+using Gatehouse.Oci;
+using Gatehouse.ServiceDefaults.Store;
+using Gatehouse.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+
+namespace Gatehouse.Integration.Tests;
+
+/// <summary>
+/// registry-watcher, scanner and signer as three separate hosts (as in a cluster) on the real RabbitMQ and Redis;
+/// the watcher listens where the local registry sends its notifications.
+/// </summary>
+public sealed class RealPipeline : IAsyncDisposable
+{
+    private readonly List<WebApplication> _hosts = [];
+
+    public SpanCollection Spans { get; } = new();
+
+    public IKeyValueStore Store => _hosts[0].Services.GetRequiredService<IKeyValueStore>();
+
+    public IImageStoreFactory Images => _hosts.Select(h => h.Services.GetService<IImageStoreFactory>()).First(f => f is not null)!;
+
+    public static async Task<RealPipeline> StartAsync()
+    {
+        var rabbit = await RabbitMqBroker.GetUrlAsync();
+        var pipeline = new RealPipeline();
+        foreach (var (service, port) in new[] { ("registry-watcher", TestInfra.WebhookPort), ("scanner", 0), ("signer", 0) })
+        {
+            var host = GatehouseHost.Build(new HostSettings
+            {
+                Services = [service],
+                Urls = $"http://127.0.0.1:{port}",
+                RabbitMqUrl = rabbit.ToString(),
+                Redis = TestInfra.Redis,
+                Configuration = new Dictionary<string, string?>
+                {
+                    ["Gatehouse:RegistryWatcher:BearerToken"] = TestInfra.WebhookToken,
+                    ["Gatehouse:Retry:Limit"] = "2",
+                    ["Logging:LogLevel:Default"] = "Warning",
+                },
+                ConfigureServices = services =>
+                    services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(pipeline.Spans)),
+            });
+            pipeline._hosts.Add(host);
+            await host.StartAsync();
+        }
+        return pipeline;
+    }
+
+    /// <summary>Copies a cached test image into the registry with skopeo, as a user would push it.</summary>
+    public static async Task PushAsync(string layout, string tag, string repository, string destinationTag)
+    {
+        var args = $"copy --quiet --dest-tls-verify=false oci:{layout}:{tag} docker://{TestInfra.Registry}/{repository}:{destinationTag}";
+        using var skopeo = Process.Start(new ProcessStartInfo("skopeo", args) { RedirectStandardError = true })
+            ?? throw new InvalidOperationException("skopeo did not start");
+        var stderr = await skopeo.StandardError.ReadToEndAsync();
+        await skopeo.WaitForExitAsync();
+        if (skopeo.ExitCode != 0) throw new InvalidOperationException($"skopeo {args} failed ({skopeo.ExitCode}): {stderr}");
+    }
+
+    /// <summary>Consumer spans (MassTransit) that handled the given digest, by the consumer's service.</summary>
+    public IReadOnlyList<Activity> ConsumerSpans(string digest, string consumerNamespace) =>
+        [.. Spans.WithTag("gatehouse.digest", digest)
+            .Where(s => s.Kind == ActivityKind.Consumer && (s.GetTagItem("messaging.masstransit.consumer_type") as string ?? "")
+                .StartsWith(consumerNamespace, StringComparison.Ordinal))];
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in _hosts)
+        {
+            await host.StopAsync();
+            await host.DisposeAsync();
+        }
+    }
+}

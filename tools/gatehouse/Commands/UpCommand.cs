@@ -1,0 +1,45 @@
+using Gatehouse.Cli.Hosting;
+
+namespace Gatehouse.Cli.Commands;
+
+/// <summary><c>gatehouse up</c>: all five services in one process; RabbitMQ and Redis when their URLs are given.</summary>
+public static class UpCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        CliArgs parsed;
+        try
+        {
+            parsed = CliArgs.Parse(args, ["--rabbitmq", "--redis", "--urls", "--webhook-token"], []);
+        }
+        catch (CliUsageException ex)
+        {
+            await stderr.WriteLineAsync($"gatehouse up: {ex.Message}");
+            return 2;
+        }
+        var settings = new HostSettings
+        {
+            Urls = parsed.Value("--urls") ?? "http://127.0.0.1:8080",
+            RabbitMqUrl = parsed.Value("--rabbitmq") ?? Environment.GetEnvironmentVariable("GATEHOUSE_RABBITMQ"),
+            Redis = parsed.Value("--redis") ?? Environment.GetEnvironmentVariable("GATEHOUSE_REDIS"),
+            Configuration = new Dictionary<string, string?>
+            {
+                ["Gatehouse:RegistryWatcher:BearerToken"] = parsed.Value("--webhook-token")
+                    ?? Environment.GetEnvironmentVariable("GATEHOUSE_WEBHOOK_TOKEN"),
+            },
+        };
+        await using var app = GatehouseHost.Build(settings);
+        await app.StartAsync(ct);
+        await stdout.WriteLineAsync($"gatehouse: all services on {app.BoundAddress()} " +
+            $"(bus: {(settings.RabbitMqUrl is null ? "in-memory" : "RabbitMQ")}, store: {(settings.Redis is null ? "in-process" : "Redis")}); Ctrl+C stops");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await app.StopAsync(CancellationToken.None);
+        return 0;
+    }
+}

@@ -1,0 +1,36 @@
+namespace Gatehouse.Cli.Commands;
+
+/// <summary>The CLI's verbs, listed once.</summary>
+public static class Verbs
+{
+    private sealed record Verb(string Name, string Usage, Func<string[], TextWriter, TextWriter, CancellationToken, Task<int>> Run);
+
+    private static readonly Verb[] All =
+    [
+        new("demo", "demo                       run the whole pipeline in one process on embedded defaults", DemoCommand.RunAsync),
+        new("up", "up [--rabbitmq URL] [--redis HOST:PORT] [--urls URL]   run all five services in one process", UpCommand.RunAsync),
+    ];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            await PrintUsageAsync(stdout);
+            return args.Length == 0 ? 2 : 0;
+        }
+        var verb = All.FirstOrDefault(v => v.Name == args[0]);
+        if (verb is null)
+        {
+            await stderr.WriteLineAsync($"gatehouse: unknown command '{args[0]}'");
+            await PrintUsageAsync(stderr);
+            return 2;
+        }
+        return await verb.Run(args[1..], stdout, stderr, ct);
+    }
+
+    private static async Task PrintUsageAsync(TextWriter writer)
+    {
+        await writer.WriteLineAsync("usage: gatehouse <command> [options]\n\ncommands:");
+        foreach (var verb in All) await writer.WriteLineAsync("  " + verb.Usage);
+    }
+}

@@ -1,0 +1,21 @@
+using Gatehouse.Cli.Commands;
+
+namespace Gatehouse.Cli;
+
+/// <summary><c>gatehouse &lt;verb&gt; ...</c>: every verb parses its own arguments; this only dispatches.</summary>
+public static class CliProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        try
+        {
+            return await Verbs.RunAsync(args, Console.Out, Console.Error, cancel.Token);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return 130;
+        }
+    }
+}

@@ -23,4 +23,13 @@ public static class StoreKeys
 
     /// <summary>Signature artifacts the signer discovered for a digest (JSON).</summary>
     public static string SignatureArtifacts(string digest) => $"{Prefix}img:{digest}:sigs";
+
+    /// <summary>The decision record of one digest under one profile (JSON <see cref="Decisions.DecisionRecord"/>).</summary>
+    public static string Decision(string profile, string digest) => $"{Prefix}dec:{profile}:{digest}";
+
+    /// <summary>The versions a decision must carry to be current for a profile (JSON <see cref="Decisions.DecisionVersions"/>).</summary>
+    public static string DecisionVersions(string profile) => $"{Prefix}decver:{profile}";
+
+    /// <summary>Pub/sub channel on which policy announces changed decisions and versions (message: profile and digest, or profile).</summary>
+    public const string DecisionChannel = Prefix + "dec:changed";
 }

@@ -17,5 +17,10 @@ public static class CliProgram
         {
             return 130;
         }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync($"gatehouse: configuration error: {ex.Message}");
+            return 2;
+        }
     }
 }

@@ -1,3 +1,6 @@
+using Gatehouse.Scanner.Versioning;
+using Gatehouse.Sigstore;
+
 namespace Gatehouse.Cli.Commands;
 
 /// <summary>The CLI's verbs, listed once.</summary>
@@ -9,7 +12,20 @@ public static class Verbs
     [
         new("demo", "demo                       run the whole pipeline in one process on embedded defaults", DemoCommand.RunAsync),
         new("up", "up [--rabbitmq URL] [--redis HOST:PORT] [--urls URL]   run all five services in one process", UpCommand.RunAsync),
+        new("versions", "versions compare --scheme <name> <a> <b> | --batch   compare versions as an ecosystem does", VersionsAsync),
+        new("verify-bundle", "verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE) --trusted-root FILE FILE_OR_DIGEST",
+            (args, stdout, stderr, _) => VerifyBundleCommand.RunAsync(args, stdout, stderr)),
     ];
+
+    private static async Task<int> VersionsAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        if (args.Length == 0 || args[0] != "compare")
+        {
+            await stderr.WriteLineAsync("usage: gatehouse versions compare --scheme <name> <a> <b> | --scheme <name> --batch");
+            return 2;
+        }
+        return VersionCompareCommand.Run(args[1..], Console.In, stdout, stderr);
+    }
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {

@@ -32,4 +32,19 @@ public static class StoreKeys
 
     /// <summary>Pub/sub channel on which policy announces changed decisions and versions (message: profile and digest, or profile).</summary>
     public const string DecisionChannel = Prefix + "dec:changed";
+
+    /// <summary>Image digests whose SBOM contains a package, by purl without version and qualifiers (a set).</summary>
+    public static string PackageImages(string purlWithoutVersion) => $"{Prefix}pkg:{purlWithoutVersion}";
+
+    /// <summary>Image digests whose SBOM contains a package at one version, by purl with version, without qualifiers (a set).</summary>
+    public static string PackageVersionImages(string purlWithVersion) => $"{Prefix}pkgv:{purlWithVersion}";
+
+    /// <summary>Digests that have an SBOM (a set): what re-evaluation iterates when it must visit every image.</summary>
+    public const string IndexedImages = Prefix + "sbom:images";
+
+    /// <summary>The SBOM document of a digest (CycloneDX JSON), kept beside the registry copy for re-evaluation without pulls.</summary>
+    public static string Sbom(string digest) => $"{Prefix}sbom:{digest}";
+
+    /// <summary>Where the SBOM of a digest is and what it holds (JSON: reference, hash, counts).</summary>
+    public static string SbomRecord(string digest) => $"{Prefix}sbom:{digest}:record";
 }

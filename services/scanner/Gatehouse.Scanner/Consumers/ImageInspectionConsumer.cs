@@ -23,6 +23,7 @@ public sealed partial class ImageInspectionConsumer(
     {
         var pushed = context.Message;
         Activity.Current?.SetTag("gatehouse.digest", pushed.Digest);
+        if (ArtifactTags.IsArtifactTag(pushed.Tag)) return; // signatures, attestations, referrer indexes
         var key = StoreKeys.ImageManifest(pushed.Digest);
         if (await store.GetAsync(key) is not null)
         {
@@ -55,7 +56,8 @@ public sealed partial class ImageInspectionConsumer(
         LogInspected(logger, pushed.Repository, pushed.Digest, layers.Count, record.Os, record.Architecture);
     }
 
-    private static bool IsContainerImage(ResolvedImage image) =>
+    /// <summary>An image with an image config and tar layers, not a signature, attestation or SBOM artifact.</summary>
+    public static bool IsContainerImage(ResolvedImage image) =>
         image.Manifest.Config.MediaType is OciMediaTypes.ImageConfig or OciMediaTypes.DockerConfig &&
         image.Layers.All(l => l.MediaType.Contains("tar", StringComparison.Ordinal));
 

@@ -23,7 +23,7 @@ public sealed class DemoCommandTests
         Assert.Equal(1, traces);
         Assert.Contains("POST /webhooks/{adapter}", output, StringComparison.Ordinal);
         Assert.Contains("gatehouse-image-inspection process", output, StringComparison.Ordinal);
-        Assert.Contains("gatehouse-signature-discovery process", output, StringComparison.Ordinal);
+        Assert.Contains("gatehouse-signature-verification process", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -61,11 +61,15 @@ public sealed class RealPipeline : IAsyncDisposable
         if (skopeo.ExitCode != 0) throw new InvalidOperationException($"skopeo {args} failed ({skopeo.ExitCode}): {stderr}");
     }
 
-    /// <summary>Consumer spans (MassTransit) that handled the given digest, by the consumer's service.</summary>
-    public IReadOnlyList<Activity> ConsumerSpans(string digest, string consumerNamespace) =>
+    /// <summary>
+    /// Consumer spans (MassTransit) of one consumer type that handled the push of <paramref name="digest"/> to
+    /// <paramref name="repository"/>. The registry may also deliver a backlog of earlier pushes of the same digest to
+    /// other repositories, so both are needed to pick out this test's push.
+    /// </summary>
+    public IReadOnlyList<Activity> ConsumerSpans(string digest, string repository, string consumerType) =>
         [.. Spans.WithTag("gatehouse.digest", digest)
-            .Where(s => s.Kind == ActivityKind.Consumer && (s.GetTagItem("messaging.masstransit.consumer_type") as string ?? "")
-                .StartsWith(consumerNamespace, StringComparison.Ordinal))];
+            .Where(s => s.Kind == ActivityKind.Consumer && s.GetTagItem("gatehouse.repository") as string == repository &&
+                (s.GetTagItem("messaging.masstransit.consumer_type") as string ?? "").EndsWith(consumerType, StringComparison.Ordinal))];
 
     public async ValueTask DisposeAsync()
     {

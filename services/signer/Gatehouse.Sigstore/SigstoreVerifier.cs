@@ -22,6 +22,12 @@ public sealed class SigstoreVerifier
         root = trustedRoot;
     }
 
+    /// <summary>
+    /// Forgets every remembered successful signature check (process-wide), so the next verification pays the full
+    /// public-key cost. For benchmarks that measure cold verification; services never need it.
+    /// </summary>
+    public static void ClearVerifiedSignatureCache() => Crypto.VerifiedSignatureCache.Clear();
+
     /// <summary>Verifies a bundle (JSON bytes) for an artifact under a policy.</summary>
     public VerificationResult Verify(ReadOnlyMemory<byte> bundleJson, ArtifactInput artifact, VerificationPolicy policy)
     {

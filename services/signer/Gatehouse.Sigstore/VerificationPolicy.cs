@@ -43,6 +43,34 @@ public sealed class PublicKeyPolicy : VerificationPolicy
 
     internal VerificationKey Key { get; }
 
+    /// <summary>"sha256:" + hex SHA-256 of the DER SubjectPublicKeyInfo: a stable name for the key in reports.</summary>
+    public string KeyId => "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Key.SubjectPublicKeyInfo));
+
+    /// <summary>"ECDSA P-256", "RSA 2048", "Ed25519".</summary>
+    public string KeyDescription => Key.Description;
+
+    /// <summary>
+    /// Verifies a detached signature over <paramref name="data"/> (cosign simple-signing payloads, DSSE PAE) with the
+    /// schemes cosign and other Sigstore clients use for this key type: ECDSA with the curve's hash or SHA-256
+    /// (cosign's default for every curve), RSA with PKCS#1 v1.5 or PSS, Ed25519 over the message. Never throws.
+    /// </summary>
+    public bool VerifySignature(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        var scheme = Key.DefaultScheme;
+        if (Key.VerifyData(data, signature, scheme))
+        {
+            return true;
+        }
+
+        return Key.Algorithm switch
+        {
+            KeyAlgorithm.Rsa => Key.VerifyData(data, signature, scheme with { RsaPss = true }),
+            KeyAlgorithm.Ecdsa when scheme.Hash != System.Security.Cryptography.HashAlgorithmName.SHA256 =>
+                Key.VerifyData(data, signature, scheme with { Hash = System.Security.Cryptography.HashAlgorithmName.SHA256 }),
+            _ => false,
+        };
+    }
+
     /// <summary>Parses a PEM "PUBLIC KEY" (ECDSA P-256/P-384/P-521, RSA, Ed25519).</summary>
     /// <exception cref="ArgumentException">The text is not a supported PEM public key.</exception>
     public static PublicKeyPolicy FromPem(string pem)

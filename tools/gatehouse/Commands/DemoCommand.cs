@@ -52,6 +52,7 @@ public static class DemoCommand
             Configuration = new Dictionary<string, string?>
             {
                 ["Gatehouse:RegistryWatcher:BearerToken"] = token,
+                ["Gatehouse:Decisions:MacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 ["Gatehouse:Registries:demo:Host"] = RegistryHost,
                 ["Gatehouse:Registries:demo:Layout"] = layout,
                 ["Logging:LogLevel:Default"] = "Warning",

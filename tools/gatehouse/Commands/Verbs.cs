@@ -1,5 +1,4 @@
 using Gatehouse.Scanner.Versioning;
-using Gatehouse.Sigstore;
 
 namespace Gatehouse.Cli.Commands;
 
@@ -13,8 +12,8 @@ public static class Verbs
         new("demo", "demo                       run the whole pipeline in one process on embedded defaults", DemoCommand.RunAsync),
         new("up", "up [--rabbitmq URL] [--redis HOST:PORT] [--urls URL]   run all five services in one process", UpCommand.RunAsync),
         new("versions", "versions compare --scheme <name> <a> <b> | --batch   compare versions as an ecosystem does", VersionsAsync),
-        new("verify-bundle", "verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE) --trusted-root FILE FILE_OR_DIGEST",
-            (args, stdout, stderr, _) => VerifyBundleCommand.RunAsync(args, stdout, stderr)),
+        new("verify", VerifyCommand.Usage, VerifyCommand.RunAsync),
+        new("verify-bundle", VerifyBundleVerb.Usage, VerifyBundleVerb.RunAsync),
     ];
 
     private static async Task<int> VersionsAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)

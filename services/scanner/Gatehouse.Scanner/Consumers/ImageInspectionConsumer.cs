@@ -22,7 +22,7 @@ public sealed partial class ImageInspectionConsumer(
     public async Task Consume(ConsumeContext<ImagePushed> context)
     {
         var pushed = context.Message;
-        Activity.Current?.SetTag("gatehouse.digest", pushed.Digest);
+        Activity.Current?.SetTag("gatehouse.digest", pushed.Digest).SetTag("gatehouse.repository", pushed.Repository);
         if (ArtifactTags.IsArtifactTag(pushed.Tag)) return; // signatures, attestations, referrer indexes
         var key = StoreKeys.ImageManifest(pushed.Digest);
         if (await store.GetAsync(key) is not null)

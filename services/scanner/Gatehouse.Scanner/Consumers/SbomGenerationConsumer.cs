@@ -24,7 +24,7 @@ public sealed partial class SbomGenerationConsumer(
     public async Task Consume(ConsumeContext<ImagePushed> context)
     {
         var pushed = context.Message;
-        Activity.Current?.SetTag("gatehouse.digest", pushed.Digest);
+        Activity.Current?.SetTag("gatehouse.digest", pushed.Digest).SetTag("gatehouse.repository", pushed.Repository);
         if (ArtifactTags.IsArtifactTag(pushed.Tag)) return; // signatures, attestations, referrer indexes
         if (await index.GetRecordAsync(pushed.Digest) is { } existing)
         {

@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace Gatehouse.Signer.Discovery;
 
-/// <summary>cosign's tag scheme: artifacts of <c>sha256:&lt;hex&gt;</c> live under tags <c>sha256-&lt;hex&gt;.sig|.att|.sbom</c>.</summary>
+/// <summary>
+/// cosign's tag scheme: artifacts of <c>sha256:&lt;hex&gt;</c> live under tags <c>sha256-&lt;hex&gt;.sig|.att|.sbom</c>;
+/// the OCI referrers fallback tag is the same without a suffix.
+/// </summary>
 public static partial class CosignTags
 {
     public const string Signature = ".sig";
@@ -12,14 +15,15 @@ public static partial class CosignTags
 
     public static string For(string digest, string suffix) => digest.Replace(':', '-') + suffix;
 
-    /// <summary>When <paramref name="tag"/> is a cosign artifact tag, the digest of the image it belongs to.</summary>
+    /// <summary>When <paramref name="tag"/> is a cosign artifact tag or a referrers fallback tag, the digest of the image it belongs to.</summary>
     public static bool TryGetSubject(string? tag, [NotNullWhen(true)] out string? subjectDigest)
     {
         var match = tag is null ? null : TagPattern().Match(tag);
-        subjectDigest = match is { Success: true } ? $"{match.Groups[1].Value}:{match.Groups[2].Value}" : null;
+        subjectDigest = match is { Success: true } ? $"{match.Groups["alg"].Value}:{match.Groups["hex"].Value}" : null;
         return subjectDigest is not null;
     }
 
-    [GeneratedRegex(@"^(sha256|sha512)-([a-f0-9]{64}|[a-f0-9]{128})\.(sig|att|sbom)$")]
+    // sha512 fallback tags are cut to 64 hex characters (OCI distribution spec), so they cannot name the subject.
+    [GeneratedRegex(@"^(?:(?<alg>sha256)-(?<hex>[a-f0-9]{64})|(?<alg>sha512)-(?<hex>[a-f0-9]{128}))(?:\.sig|\.att|\.sbom)?$")]
     private static partial Regex TagPattern();
 }

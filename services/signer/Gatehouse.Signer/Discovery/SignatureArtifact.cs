@@ -1,3 +1,5 @@
+using Gatehouse.Contracts.Messages;
+
 namespace Gatehouse.Signer.Discovery;
 
 /// <summary>One signature-bearing artifact found for an image digest.</summary>
@@ -10,3 +12,13 @@ public sealed record SignatureArtifact(string Kind, string Reference, string Dig
 
 /// <summary>Everything discovery found for one digest.</summary>
 public sealed record SignatureDiscovery(string Registry, string Repository, string Digest, IReadOnlyList<SignatureArtifact> Artifacts, DateTimeOffset DiscoveredAt);
+
+/// <summary>One signature, attestation or bundle with its content loaded (a layer of a signature artifact).</summary>
+/// <param name="Artifact">Where it is, for reports: <c>&lt;tag or manifest digest&gt;#&lt;layer index&gt;</c>.</param>
+/// <param name="Kind">The <see cref="SignatureArtifact.Kind"/> of the artifact holding it.</param>
+/// <param name="MediaType">The layer's media type, which decides the format.</param>
+/// <param name="Content">The layer's bytes, verified against its digest.</param>
+public sealed record SignatureEntry(string Artifact, string Kind, string MediaType, byte[] Content, IReadOnlyDictionary<string, string> Annotations);
+
+/// <summary>The loaded entries of a discovery, plus artifacts that could not be read (reported as failures).</summary>
+public sealed record LoadedSignatures(IReadOnlyList<SignatureEntry> Entries, IReadOnlyList<SignatureFailure> Problems);

@@ -13,6 +13,8 @@ public static class Verbs
         new("up", "up [--rabbitmq URL] [--redis HOST:PORT] [--urls URL]   run all five services in one process", UpCommand.RunAsync),
         new("versions", "versions compare --scheme <name> <a> <b> | --batch   compare versions as an ecosystem does", VersionsAsync),
         new("verify", VerifyCommand.Usage, VerifyCommand.RunAsync),
+        new("policy", "policy test <policy.yaml|dir> <ref|manifest.yaml> [--profile P] [--redis HOST:PORT] [--strict]", PolicyTestCommand.RunAsync),
+        new("decision", "decision <ref> [--profile P] [--redis HOST:PORT] [--mac-key BASE64]", DecisionCommand.RunAsync),
         new("verify-bundle", VerifyBundleVerb.Usage, VerifyBundleVerb.RunAsync),
     ];
 

@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Gatehouse.Contracts;
+using Gatehouse.Contracts.Messages;
+using Gatehouse.ServiceDefaults.Store;
+
+namespace Gatehouse.Policy.Facts;
+
+/// <summary>
+/// Facts per digest in the shared store, one key per kind so concurrent consumers never overwrite each other's
+/// facts. Writes are idempotent (a redelivered message writes the same value) and order-tolerant (an older fact
+/// never replaces a newer one of the same kind).
+/// </summary>
+public sealed class FactStore(IKeyValueStore store)
+{
+    public const string Prefix = StoreKeys.Prefix + "pol:";
+
+    /// <summary>Every digest with facts: what a policy change re-decides.</summary>
+    public const string DigestsKey = Prefix + "digests";
+
+    public static string FactKey(string digest, string kind) => $"{Prefix}facts:{digest}:{kind}";
+
+    private const string Refs = "refs", Sbom = "sbom", Vulns = "vulns", Sigs = "sigs", Failed = "failed-";
+    private static readonly string[] FailureFacets = ["manifest", "sbom", "vulnerabilities", "signatures"];
+
+    public async Task AddReferenceAsync(ImagePushed pushed)
+    {
+        ArgumentNullException.ThrowIfNull(pushed);
+        var reference = ImageReference.Create(pushed.Registry, pushed.Repository, pushed.Tag, pushed.Digest);
+        await store.SetAddAsync(FactKey(pushed.Digest, Refs), reference.ToString());
+        await store.SetAddAsync(DigestsKey, pushed.Digest);
+    }
+
+    public Task<bool> PutSbomAsync(SbomGenerated fact) =>
+        PutNewerAsync(fact.Digest, Sbom, fact, FactJsonContext.Default.SbomGenerated, f => f.GeneratedAt);
+
+    public Task<bool> PutVulnerabilitiesAsync(VulnerabilitiesFound fact) =>
+        PutNewerAsync(fact.Digest, Vulns, fact, FactJsonContext.Default.VulnerabilitiesFound, f => f.EvaluatedAt);
+
+    public Task<bool> PutSignaturesAsync(SignaturesVerified fact) =>
+        PutNewerAsync(fact.Digest, Sigs, fact, FactJsonContext.Default.SignaturesVerified, f => f.VerifiedAt);
+
+    public Task<bool> PutFailureAsync(ImageAnalysisFailed fact)
+    {
+        var facet = FailureFacets.Contains(fact.Facet, StringComparer.Ordinal) ? fact.Facet : "other";
+        return PutNewerAsync(fact.Digest, Failed + facet, fact, FactJsonContext.Default.ImageAnalysisFailed, f => f.FailedAt);
+    }
+
+    /// <returns>False when a fact of this kind at least as new is already stored (a redelivery or a late arrival).</returns>
+    private async Task<bool> PutNewerAsync<T>(string digest, string kind, T fact, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, Func<T, DateTimeOffset> at)
+    {
+        var key = FactKey(digest, kind);
+        var json = JsonSerializer.Serialize(fact, type);
+        var existing = await store.GetAsync(key);
+        if (existing == json) return false;
+        if (existing is not null && TryDeserialize(existing, type) is { } stored && at(stored) > at(fact)) return false;
+        await store.SetAsync(key, json);
+        await store.SetAddAsync(DigestsKey, digest);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<string>> KnownDigestsAsync() => await store.SetMembersAsync(DigestsKey);
+
+    /// <summary>All facts of a digest, read in parallel, with a fingerprint of exactly what was read.</summary>
+    public async Task<FactSnapshot> ReadAsync(string digest)
+    {
+        var refs = store.SetMembersAsync(FactKey(digest, Refs));
+        var sbom = store.GetAsync(FactKey(digest, Sbom));
+        var vulns = store.GetAsync(FactKey(digest, Vulns));
+        var sigs = store.GetAsync(FactKey(digest, Sigs));
+        var manifest = store.GetAsync(StoreKeys.ImageManifest(digest));
+        var failures = FailureFacets.Append("other").Select(f => store.GetAsync(FactKey(digest, Failed + f))).ToArray();
+        await Task.WhenAll([refs, sbom, vulns, sigs, manifest, .. failures]);
+
+        var raw = new StringBuilder();
+        foreach (var r in refs.Result.Order(StringComparer.Ordinal)) raw.Append(r).Append('\n');
+        foreach (var part in new[] { sbom.Result, vulns.Result, sigs.Result, manifest.Result }.Concat(failures.Select(f => f.Result)))
+            raw.Append(part ?? "-").Append('\n');
+        return new FactSnapshot(
+            digest,
+            [.. refs.Result.Select(r => ImageReference.TryParse(r, out var parsed, out _) ? parsed : null).OfType<ImageReference>()],
+            sbom.Result is { } s ? TryDeserialize(s, FactJsonContext.Default.SbomGenerated) : null,
+            vulns.Result is { } v ? TryDeserialize(v, FactJsonContext.Default.VulnerabilitiesFound) : null,
+            sigs.Result is { } g ? TryDeserialize(g, FactJsonContext.Default.SignaturesVerified) : null,
+            manifest.Result is { } m ? TryDeserialize(m, FactJsonContext.Default.ManifestLayers) : null,
+            [.. failures.Select(f => f.Result is { } text ? TryDeserialize(text, FactJsonContext.Default.ImageAnalysisFailed) : null).OfType<ImageAnalysisFailed>()],
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw.ToString()))));
+    }
+
+    private static T? TryDeserialize<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, type);
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+}
+
+/// <summary>What is known about one digest at one moment.</summary>
+/// <param name="Fingerprint">Hash of the raw stored facts: equal fingerprints, equal inputs to the evaluator.</param>
+public sealed record FactSnapshot(
+    string Digest,
+    IReadOnlyList<ImageReference> References,
+    SbomGenerated? Sbom,
+    VulnerabilitiesFound? Vulnerabilities,
+    SignaturesVerified? Signatures,
+    ManifestLayers? Manifest,
+    IReadOnlyList<ImageAnalysisFailed> Failures,
+    string Fingerprint)
+{
+    /// <summary>An analysis produced something; a push alone (e.g. of a signature artifact) is not decided.</summary>
+    public bool HasAnalysis => Sbom is not null || Vulnerabilities is not null || Signatures is not null || Manifest is not null || Failures.Count > 0;
+}
+
+/// <summary>The part of the scanner's manifest record (<see cref="StoreKeys.ImageManifest"/>) policy reads.</summary>
+public sealed record ManifestLayers(IReadOnlyList<ManifestLayer> Layers);
+
+public sealed record ManifestLayer(string Digest, string? DiffId);
+
+/// <summary>A version (trust root, advisory data) and when it was last seen on a fact.</summary>
+public sealed record ObservedVersion(string Version, DateTimeOffset ObservedAt);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(SbomGenerated))]
+[JsonSerializable(typeof(VulnerabilitiesFound))]
+[JsonSerializable(typeof(SignaturesVerified))]
+[JsonSerializable(typeof(ImageAnalysisFailed))]
+[JsonSerializable(typeof(ManifestLayers))]
+[JsonSerializable(typeof(ObservedVersion))]
+internal sealed partial class FactJsonContext : JsonSerializerContext;

@@ -138,7 +138,7 @@ public sealed class ImageInventoryScanner
                     Record(problems, new InventoryProblem(ProblemCodes.LayerWarning, warning, null, i, "layers"));
                 }
                 previousLayersBytes += summary.CompressedBytes;
-                layers.Add(new LayerInfo(i, layer.Digest, layer.DiffId, layer.MediaType ?? summary.Compression.ToString().ToLowerInvariant(),
+                layers.Add(new LayerInfo(i, layer.Digest, layer.DiffId, layer.MediaType ?? MediaTypeOf(summary.Compression),
                     layer.Size == 0 ? summary.CompressedBytes : layer.Size, summary.UncompressedBytes, summary.EntryCount));
                 progress?.Report(new ScanProgress(ScanStage.ReadingLayer, i, declared.Count, summary.CompressedBytes, layer.Size, previousLayersBytes, totalSize, merger.Entries));
             }
@@ -179,6 +179,14 @@ public sealed class ImageInventoryScanner
             .ThenBy(p => p.Location.Path, StringComparer.Ordinal)
             .ToList();
     }
+
+    /// <summary>For sources that declare no media type (docker archives): the OCI type of what was read.</summary>
+    private static string MediaTypeOf(CompressionKind compression) => compression switch
+    {
+        CompressionKind.Gzip => Oci.OciMediaTypes.ImageLayerGzip,
+        CompressionKind.Zstd => Oci.OciMediaTypes.ImageLayerZstd,
+        _ => Oci.OciMediaTypes.ImageLayer,
+    };
 
     /// <summary>Text of a captured release file, following symlinks inside the image.</summary>
     private static string? ReadFinal(LayerMerger merger, string path)

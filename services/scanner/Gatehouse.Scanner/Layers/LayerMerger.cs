@@ -14,17 +14,20 @@ internal sealed class LayerMerger
     private const string WhiteoutPrefix = ".wh.";
     private const string OpaqueMarker = ".wh..wh..opq";
 
+    // A hostile layer can raise one problem per entry; past this many of a kind per layer they are only counted.
+    private const int ProblemsPerKindAndLayer = 20;
+
     private readonly IReadOnlyList<ICataloger> _catalogers;
     private readonly (int Slot, IStreamingCataloger Analyzer)[] _analyzers;
     private readonly int _distroSlot;
     private readonly ScanLimits _limits;
     private readonly Action<InventoryProblem> _report;
+    private readonly List<PendingHardLink> _pendingLinks = [];
+    private readonly Dictionary<string, int> _problemCounts = new(StringComparer.Ordinal);
     private char[] _path = new char[256];
     private char[] _scratch = new char[256];
-    private readonly List<PendingHardLink> _pendingLinks = [];
     private long _entries;
     private long _capturedBytes;
-    private int _escapes;
 
     public LayerMerger(IReadOnlyList<ICataloger> catalogers, ScanLimits limits, Action<InventoryProblem> report)
     {
@@ -50,9 +53,6 @@ internal sealed class LayerMerger
 
     public StreamFindings Findings { get; } = new();
 
-    /// <summary>The capture slot of distro detection's release files.</summary>
-    public int DistroSlot => _distroSlot;
-
     public long CapturedBytes => _capturedBytes;
 
     public long Entries => _entries;
@@ -60,7 +60,7 @@ internal sealed class LayerMerger
     /// <summary>Reads every entry of <paramref name="reader"/> into the view; <paramref name="onEntry"/> runs after each (progress).</summary>
     public async Task ApplyAsync(ILayerEntryReader reader, int layer, Action? onEntry, CancellationToken cancellationToken)
     {
-        _escapes = 0;
+        _problemCounts.Clear();
         while (await reader.MoveNextAsync(cancellationToken))
         {
             if (++_entries > _limits.MaxEntries)
@@ -70,9 +70,9 @@ internal sealed class LayerMerger
             await ApplyEntryAsync(reader, layer, cancellationToken);
             onEntry?.Invoke();
         }
-        if (_escapes > 1)
+        foreach (var (code, count) in _problemCounts.Where(c => c.Value > ProblemsPerKindAndLayer))
         {
-            Report(ProblemCodes.PathOutsideRoot, $"{_escapes} entries named paths above the root; they were clamped to it", null, layer);
+            _report(new InventoryProblem(code, $"{count - ProblemsPerKindAndLayer} more problems of this kind in this layer were not listed", null, layer, "layers"));
         }
     }
 
@@ -119,7 +119,7 @@ internal sealed class LayerMerger
     private async ValueTask ApplyEntryAsync(ILayerEntryReader reader, int layer, CancellationToken cancellationToken)
     {
         var length = NormalizeInto(reader.Name, ref _path, out var escaped);
-        if (escaped && ++_escapes == 1)
+        if (escaped)
         {
             Report(ProblemCodes.PathOutsideRoot, $"entry '{reader.Name}' climbs above the root; clamped to /{new string(_path, 0, length)}",
                 null, layer);
@@ -340,7 +340,7 @@ internal sealed class LayerMerger
         var path = _path.AsSpan(0, length);
         if (!Index.Upsert(path, kind, size, mode, layer, linkTarget, out redirected))
         {
-            Report(ProblemCodes.LinkUnresolved, "a parent of this entry is not a directory in the image; entry ignored", path.ToString(), layer);
+            Report(ProblemCodes.LinkUnresolved, "a parent of this entry is not a directory in the image (or a symlink that loops or dangles); entry ignored", path.ToString(), layer);
             return false;
         }
         return true;
@@ -360,8 +360,14 @@ internal sealed class LayerMerger
         }
     }
 
-    private void Report(string code, string message, string? path, int layer, string source = "layers") =>
-        _report(new InventoryProblem(code, message, path, layer, source));
+    private void Report(string code, string message, string? path, int layer, string source = "layers")
+    {
+        var count = _problemCounts[code] = _problemCounts.GetValueOrDefault(code) + 1;
+        if (count <= ProblemsPerKindAndLayer)
+        {
+            _report(new InventoryProblem(code, message, path, layer, source));
+        }
+    }
 
     private sealed record PendingHardLink(string LinkPath, string TargetPath, ulong Mask, bool History);
 }

@@ -15,6 +15,7 @@ internal sealed class TarEntryReader : IDisposable
 
     // PAX records hold paths and xattrs; anything this large is hostile, and it is held in memory.
     private const int MaxExtendedHeaderBytes = 1 << 20;
+
     private readonly Stream _stream;
     private readonly int _layerIndex;
     private readonly int _maxPathLength;
@@ -135,18 +136,6 @@ internal sealed class TarEntryReader : IDisposable
         _start += n;
         _remainingContent -= n;
         return n;
-    }
-
-    /// <summary>Reads the whole current content into a new array (caller has checked the size bound).</summary>
-    public async ValueTask<byte[]> ReadAllContentAsync(CancellationToken cancellationToken)
-    {
-        var result = new byte[_remainingContent];
-        var offset = 0;
-        while (offset < result.Length)
-        {
-            offset += await ReadContentAsync(result.AsMemory(offset), cancellationToken);
-        }
-        return result;
     }
 
     /// <summary>Consumes everything after the end-of-archive marker (needed for an exact diff_id).</summary>

@@ -10,6 +10,9 @@ namespace Gatehouse.Scanner.Sources;
 /// </summary>
 public sealed class DirectorySource : IImageSource
 {
+    /// <summary>What <see cref="LayerInfo.MediaType"/> says for the single layer of a directory.</summary>
+    public const string MediaType = "inode/directory";
+
     private readonly string _root;
 
     public DirectorySource(string root)
@@ -23,7 +26,7 @@ public sealed class DirectorySource : IImageSource
         Image = new SourceImage
         {
             Name = ImageSourceSpec.DirectoryPrefix + root,
-            Layers = [new SourceLayer(null, null, null, 0)],
+            Layers = [new SourceLayer(null, null, MediaType, 0)],
         };
     }
 

@@ -21,7 +21,7 @@ public sealed class WatcherFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Gatehouse:RegistryWatcher:BearerToken", Token);
-        builder.UseSetting("Gatehouse:RegistryWatcher:PublishTimeout", "00:00:01");
+        builder.UseSetting("Gatehouse:RegistryWatcher:PublishTimeout", "00:00:05");
         builder.ConfigureTestServices(services =>
         {
             services.AddMassTransitTestHarness();

@@ -47,4 +47,7 @@ public static class StoreKeys
 
     /// <summary>Where the SBOM of a digest is and what it holds (JSON: reference, hash, counts).</summary>
     public static string SbomRecord(string digest) => $"{Prefix}sbom:{digest}:record";
+
+    /// <summary>A short-lived claim on extracting a digest's SBOM, so concurrent pushes of one digest extract it once.</summary>
+    public static string SbomClaim(string digest) => $"{Prefix}sbom:{digest}:claim";
 }

@@ -10,6 +10,12 @@ public sealed class ScannerOptions
 
     /// <summary>Bounds on what one image may cost to read; exceeding one fails the image with a clear reason.</summary>
     public ScanLimits Limits { get; set; } = new();
+
+    /// <summary>How long one consumer's claim on extracting a digest lasts (it is released when extraction ends).</summary>
+    public TimeSpan ExtractionClaim { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a consumer that lost the claim waits for the winner's record before handing the message to retry.</summary>
+    public TimeSpan ClaimWait { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 internal sealed class ScannerOptionsValidator : IValidateOptions<ScannerOptions>
@@ -23,6 +29,8 @@ internal sealed class ScannerOptionsValidator : IValidateOptions<ScannerOptions>
         if (l.MaxBytesPerFile <= 0 || l.MaxBytesPerFile > l.MaxTotalCapturedBytes)
             errors.Add("Gatehouse:Scanner:Limits:MaxBytesPerFile must be positive and at most MaxTotalCapturedBytes.");
         if (l.MaxNestedArchiveDepth is < 0 or > 16) errors.Add("Gatehouse:Scanner:Limits:MaxNestedArchiveDepth must be between 0 and 16.");
+        if (options.ExtractionClaim <= TimeSpan.Zero) errors.Add("Gatehouse:Scanner:ExtractionClaim must be positive.");
+        if (options.ClaimWait < TimeSpan.Zero) errors.Add("Gatehouse:Scanner:ClaimWait must not be negative.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -31,6 +31,15 @@ public sealed partial class SbomGenerationConsumer(
             await context.Publish(Announce(existing));
             return;
         }
+        if (!await index.TryClaimAsync(pushed.Digest, options.Value.ExtractionClaim))
+        {
+            // Another replica (or a concurrent push of the same digest to another repository) is extracting it:
+            // announce its record rather than extracting twice; the retry policy covers a claim that outlives the wait.
+            var other = await index.WaitForRecordAsync(pushed.Digest, options.Value.ClaimWait, time, context.CancellationToken)
+                ?? throw new InvalidOperationException($"The SBOM of {pushed.Digest} is being extracted elsewhere and not finished yet.");
+            await context.Publish(Announce(other));
+            return;
+        }
 
         var store = stores.ForRegistry(pushed.Registry);
         try
@@ -51,6 +60,10 @@ public sealed partial class SbomGenerationConsumer(
         {
             LogFailed(logger, pushed.Digest, reason);
             await context.Publish(new ImageAnalysisFailed(pushed.Digest, "sbom", reason, false, time.GetUtcNow()));
+        }
+        finally
+        {
+            await index.ReleaseClaimAsync(pushed.Digest);
         }
     }
 

@@ -20,6 +20,24 @@ public sealed class SbomIndex(IKeyValueStore store)
     public async Task<Bom?> GetSbomAsync(string digest) =>
         await store.GetAsync(StoreKeys.Sbom(digest)) is { } json ? CycloneDxReader.Read(Encoding.UTF8.GetBytes(json)) : null;
 
+    /// <summary>Claims the extraction of a digest's SBOM; false when another consumer holds an unexpired claim.</summary>
+    public Task<bool> TryClaimAsync(string digest, TimeSpan ttl) =>
+        store.SetIfAbsentAsync(StoreKeys.SbomClaim(digest), Environment.MachineName + "/" + Environment.ProcessId, ttl);
+
+    public Task ReleaseClaimAsync(string digest) => store.DeleteAsync(StoreKeys.SbomClaim(digest));
+
+    /// <summary>Waits for a record another consumer is producing; null when none appears in time.</summary>
+    public async Task<SbomRecord?> WaitForRecordAsync(string digest, TimeSpan patience, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + patience;
+        while (true)
+        {
+            if (await GetRecordAsync(digest) is { } record) return record;
+            if (time.GetUtcNow() >= deadline) return null;
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
+        }
+    }
+
     /// <summary>Stores the document and its record and indexes every component's purl. Idempotent.</summary>
     public async Task IndexAsync(SbomRecord record, Bom bom, byte[] sbomBytes)
     {

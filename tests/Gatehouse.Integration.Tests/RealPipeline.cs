@@ -23,7 +23,14 @@ public sealed class RealPipeline : IAsyncDisposable
 
     public IImageStoreFactory Images => _hosts.Select(h => h.Services.GetService<IImageStoreFactory>()).First(f => f is not null)!;
 
-    public static async Task<RealPipeline> StartAsync()
+    /// <summary>Every request the scanner host's OCI client sent to a registry (method and URL), in order.</summary>
+    public RegistryRequestLog ScannerRegistryRequests { get; } = new();
+
+    /// <summary>The scanner host's services (its advisory database, stores).</summary>
+    public IServiceProvider ScannerServices => _hosts[1].Services;
+
+    /// <param name="scannerConfiguration">Extra configuration for the scanner host only (advisory store, VEX).</param>
+    public static async Task<RealPipeline> StartAsync(IReadOnlyDictionary<string, string?>? scannerConfiguration = null)
     {
         var rabbit = await RabbitMqBroker.GetUrlAsync();
         var pipeline = new RealPipeline();
@@ -40,9 +47,16 @@ public sealed class RealPipeline : IAsyncDisposable
                     ["Gatehouse:RegistryWatcher:BearerToken"] = TestInfra.WebhookToken,
                     ["Gatehouse:Retry:Limit"] = "2",
                     ["Logging:LogLevel:Default"] = "Warning",
-                },
+                }.Concat(service == "scanner" && scannerConfiguration is not null ? scannerConfiguration : []).ToDictionary(),
                 ConfigureServices = services =>
-                    services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(pipeline.Spans)),
+                {
+                    services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(pipeline.Spans));
+                    if (service == "scanner")
+                    {
+                        services.AddHttpClient(OciServiceCollectionExtensions.HttpClientName)
+                            .AddHttpMessageHandler(() => new RegistryRequestLog.Handler(pipeline.ScannerRegistryRequests));
+                    }
+                },
             });
             pipeline._hosts.Add(host);
             await host.StartAsync();
@@ -77,6 +91,29 @@ public sealed class RealPipeline : IAsyncDisposable
         {
             await host.StopAsync();
             await host.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Registry requests seen by a host's OCI client (a DelegatingHandler on the "Gatehouse.Oci" HttpClient).</summary>
+public sealed class RegistryRequestLog
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Request, ActivityTraceId? Trace)> _requests = new();
+
+    public IReadOnlyList<string> Requests => [.. _requests.Select(r => r.Request)];
+
+    /// <summary>Requests whose URL mentions <paramref name="text"/> (a repository name, a digest).</summary>
+    public int Count(string text) => _requests.Count(r => r.Request.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>Requests sent within one trace (a consumer's handling of one message, say).</summary>
+    public IReadOnlyList<string> InTrace(ActivityTraceId trace) => [.. _requests.Where(r => r.Trace == trace).Select(r => r.Request)];
+
+    public sealed class Handler(RegistryRequestLog log) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            log._requests.Enqueue(($"{request.Method} {request.RequestUri}", Activity.Current?.TraceId));
+            return base.SendAsync(request, cancellationToken);
         }
     }
 }

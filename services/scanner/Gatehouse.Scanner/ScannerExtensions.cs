@@ -3,6 +3,8 @@ using Gatehouse.Scanner.Consumers;
 using Gatehouse.Scanner.Inventory;
 using Gatehouse.Scanner.Sbom;
 using Gatehouse.Scanner.Sources;
+using Gatehouse.Scanner.Vex;
+using Gatehouse.Scanner.Vulnerabilities;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -24,6 +26,7 @@ public static class ScannerExtensions
             sp.GetRequiredService<ILogger<ImageInventoryScanner>>()));
         builder.Services.AddSingleton<SbomGenerator>();
         builder.Services.AddSingleton<SbomIndex>();
+        builder.AddVulnerabilityMatching();
         return builder;
     }
 
@@ -32,6 +35,27 @@ public static class ScannerExtensions
     {
         bus.AddConsumer<ImageInspectionConsumer>();
         bus.AddConsumer<SbomGenerationConsumer>();
+        bus.AddConsumer<VulnerabilityMatchConsumer>();
+        bus.AddConsumer<AdvisoryReevaluationConsumer>();
         return bus;
+    }
+
+    /// <summary>Advisory store and snapshot, VEX sources, the evaluator both vulnerability consumers share, and the sync service.</summary>
+    private static void AddVulnerabilityMatching(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AdvisoryDataOptions>().BindConfiguration(AdvisoryDataOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AdvisoryDataOptions>, AdvisoryDataOptionsValidator>();
+        services.AddOptions<VexOptions>().BindConfiguration(VexOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<VexOptions>, VexOptionsValidator>();
+        services.AddSingleton<AdvisoryDatabase>();
+        services.AddSingleton<IAdvisorySnapshots>(sp => sp.GetRequiredService<AdvisoryDatabase>());
+        services.AddSingleton(sp => new VexFileSource(sp.GetRequiredService<IOptions<VexOptions>>()));
+        services.AddSingleton<VexCache>();
+        services.AddSingleton<VulnerabilityReportStore>();
+        services.AddSingleton<AdvisoryIdentityIndex>();
+        services.AddSingleton<StoredImageEvaluator>();
+        services.AddSingleton<AffectedImageReevaluator>();
+        services.AddHostedService<AdvisorySyncService>();
     }
 }

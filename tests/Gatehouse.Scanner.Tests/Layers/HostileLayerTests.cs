@@ -240,4 +240,20 @@ public sealed class HostileLayerTests
 
         Assert.Equal("3.20.0", result.Distro?.VersionId);
     }
+
+    [Fact]
+    public async Task ProblemsPerLayerAreCappedAndCounted()
+    {
+        var tar = new TarBuilder();
+        for (var i = 0; i < 500; i++)
+        {
+            tar.HardLink($"links/{i}", $"missing/{i}");
+        }
+
+        var result = await TestImage.ScanAsync([TestLayer.Gzip(tar)]);
+
+        var unresolved = result.Problems.Where(p => p.Code == ProblemCodes.LinkUnresolved).ToList();
+        Assert.Equal(21, unresolved.Count);
+        Assert.Contains(unresolved, p => p.Message.StartsWith("480 more problems", StringComparison.Ordinal));
+    }
 }

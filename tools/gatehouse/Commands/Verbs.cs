@@ -16,6 +16,9 @@ public static class Verbs
         new("policy", "policy test <policy.yaml|dir> <ref|manifest.yaml> [--profile P] [--redis HOST:PORT] [--strict]", PolicyTestCommand.RunAsync),
         new("decision", "decision <ref> [--profile P] [--redis HOST:PORT] [--mac-key BASE64]", DecisionCommand.RunAsync),
         new("verify-bundle", VerifyBundleVerb.Usage, VerifyBundleVerb.RunAsync),
+        new("sbom", SbomCommand.Usage, SbomCommand.RunAsync),
+        new("scan", ScanCommand.Usage, ScanCommand.RunAsync),
+        new("advisories", AdvisoriesCommand.Usage, AdvisoriesCommand.RunAsync),
     ];
 
     private static async Task<int> VersionsAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)

@@ -60,13 +60,14 @@ public sealed class ImageInventoryScanner
         limits ??= ScanLimits.Default;
         var clock = Stopwatch.StartNew();
         var problems = new List<InventoryProblem>();
-        var merger = new LayerMerger(_catalogers, limits, p =>
+        void Report(InventoryProblem p)
         {
             Record(problems, p);
             _logger.LogWarning("{Image} layer {Layer}: {Code} at {Path}: {Message}", source.Image.Name, p.LayerIndex, p.Code, p.Path ?? "-", p.Message);
-        });
+        }
+        var merger = new LayerMerger(_catalogers, limits, Report);
         var budget = new ByteBudget(LimitKind.TotalUncompressedBytes, limits.MaxTotalUncompressedBytes, "uncompressed layer bytes");
-        var layers = await ReadLayersAsync(source, merger, budget, limits, problems, progress, cancellationToken);
+        var layers = await ReadLayersAsync(source, merger, budget, limits, Report, progress, cancellationToken);
 
         progress?.Report(new ScanProgress(ScanStage.Cataloging, layers.Count, layers.Count, 0, 0, 0, 0, merger.Entries));
         merger.Captures.Seal(merger.Index);
@@ -98,7 +99,7 @@ public sealed class ImageInventoryScanner
     }
 
     private static async Task<List<LayerInfo>> ReadLayersAsync(
-        IImageSource source, LayerMerger merger, ByteBudget budget, ScanLimits limits, List<InventoryProblem> problems,
+        IImageSource source, LayerMerger merger, ByteBudget budget, ScanLimits limits, Action<InventoryProblem> report,
         IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
     {
         var declared = source.Image.Layers;
@@ -135,7 +136,7 @@ public sealed class ImageInventoryScanner
                 }
                 foreach (var warning in summary.Warnings)
                 {
-                    Record(problems, new InventoryProblem(ProblemCodes.LayerWarning, warning, null, i, "layers"));
+                    report(new InventoryProblem(ProblemCodes.LayerWarning, warning, null, i, "layers"));
                 }
                 previousLayersBytes += summary.CompressedBytes;
                 layers.Add(new LayerInfo(i, layer.Digest, layer.DiffId, layer.MediaType ?? MediaTypeOf(summary.Compression),

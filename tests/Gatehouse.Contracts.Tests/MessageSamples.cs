@@ -28,5 +28,7 @@ internal static class MessageSamples
             ["vuln-critical-fixable: CVE-2023-5678 (Critical, fixed in 3.0.13-1~deb12u1) in openssl 3.0.11-1~deb12u1"], 7, At),
         [typeof(AdvisoriesUpdated)] = new AdvisoriesUpdated("osv", "osv-5555", ["pkg:deb/debian/openssl"], 1, At),
         [typeof(ScanRequested)] = new ScanRequested("127.0.0.1:5000/demo/debian@" + Digest, "admission: unknown digest", At),
+        [typeof(BreakGlassUsed)] = new BreakGlassUsed("payments", "Deployment/api", Digest, "alice@example.com", "INC-1234",
+            At.AddHours(4), "prod", "hotfix for an outage", "127.0.0.1:5000/payments/api:1.4", "critical CVE-2024-0001 has a fix", At),
     };
 }

@@ -13,5 +13,6 @@ public static class MessageCatalog
         typeof(ImageDecided),
         typeof(AdvisoriesUpdated),
         typeof(ScanRequested),
+        typeof(BreakGlassUsed),
     ];
 }

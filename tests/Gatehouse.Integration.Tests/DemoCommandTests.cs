@@ -17,13 +17,26 @@ public sealed class DemoCommandTests
         Assert.True(exit == 0, $"demo exited {exit}: {stderr}\n{output}");
         Assert.Contains("\"published\":1", output, StringComparison.Ordinal);
         Assert.Contains("scanner recorded  2 layers", output, StringComparison.Ordinal);
-        Assert.Contains("signer  recorded  0 signature artifacts", output, StringComparison.Ordinal);
+        Assert.Contains("signer  recorded  1 signature artifacts", output, StringComparison.Ordinal);
+        // The whole story: findings with fixes, a decision per profile, admission answers per namespace.
+        Assert.Contains($"scanner finding   {DemoScenario.OpensslCve} CRITICAL in openssl 3.0.11-1~deb12u2, fixed in 3.0.14-1~deb12u1", output, StringComparison.Ordinal);
+        Assert.Contains($"scanner finding   {DemoScenario.LodashCve} HIGH in lodash 4.17.20, fixed in 4.17.21", output, StringComparison.Ordinal);
+        Assert.Contains("   prod DENY", output, StringComparison.Ordinal);
+        Assert.Contains("   dev  WARN", output, StringComparison.Ordinal);
+        var prod = Line(output, "   payments (prod): ");
+        Assert.StartsWith("   payments (prod): DENIED", prod, StringComparison.Ordinal);
+        Assert.Contains(DemoScenario.OpensslCve, prod, StringComparison.Ordinal);
+        Assert.StartsWith("   sandbox (dev): ALLOWED", Line(output, "   sandbox (dev): "), StringComparison.Ordinal);
+        Assert.StartsWith("   payments (prod), break-glass by sre-oncall: ALLOWED", Line(output, "   payments (prod), break-glass"), StringComparison.Ordinal);
         // One trace holds the webhook request and both consumers (other services may start traces of their own).
         var traces = output[output.IndexOf("\ntrace ", StringComparison.Ordinal)..].Split("\ntrace ");
         var push = Assert.Single(traces, t => t.Contains("POST /webhooks/{adapter}", StringComparison.Ordinal));
         Assert.Contains("gatehouse-image-inspection process", push, StringComparison.Ordinal);
         Assert.Contains("gatehouse-signature-verification process", push, StringComparison.Ordinal);
     }
+
+    private static string Line(string output, string prefix) =>
+        output.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) ?? $"(no line starting '{prefix}' in:\n{output})";
 
     [Fact]
     public async Task Unknown_verbs_and_arguments_are_usage_errors()

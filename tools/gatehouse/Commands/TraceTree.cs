@@ -5,9 +5,10 @@ namespace Gatehouse.Cli.Commands;
 /// <summary>Prints captured spans as an indented tree per trace, so a person can see one push become one trace.</summary>
 public static class TraceTree
 {
-    public static async Task WriteAsync(TextWriter writer, IReadOnlyCollection<Activity> spans)
+    /// <param name="include">Which traces to print (all when null).</param>
+    public static async Task WriteAsync(TextWriter writer, IReadOnlyCollection<Activity> spans, Func<IEnumerable<Activity>, bool>? include = null)
     {
-        foreach (var trace in spans.GroupBy(s => s.TraceId).OrderBy(g => g.Min(s => s.StartTimeUtc)))
+        foreach (var trace in spans.GroupBy(s => s.TraceId).Where(t => include?.Invoke(t) ?? true).OrderBy(g => g.Min(s => s.StartTimeUtc)))
         {
             var byParent = trace.ToLookup(s => s.ParentSpanId);
             var ids = trace.Select(s => s.SpanId).ToHashSet();

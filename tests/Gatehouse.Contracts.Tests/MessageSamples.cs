@@ -30,5 +30,7 @@ internal static class MessageSamples
         [typeof(ScanRequested)] = new ScanRequested("127.0.0.1:5000/demo/debian@" + Digest, "admission: unknown digest", At),
         [typeof(BreakGlassUsed)] = new BreakGlassUsed("payments", "Deployment/api", Digest, "alice@example.com", "INC-1234",
             At.AddHours(4), "prod", "hotfix for an outage", "127.0.0.1:5000/payments/api:1.4", "critical CVE-2024-0001 has a fix", At),
+        [typeof(SignImage)] = new SignImage("127.0.0.1:5000", "demo/debian", Digest, "prod", new string('a', 64),
+            "gh:vuln:" + Digest + ":report:" + new string('b', 16), "sha256:" + new string('c', 64), At),
     };
 }

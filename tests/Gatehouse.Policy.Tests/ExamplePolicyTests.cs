@@ -98,7 +98,7 @@ public sealed class ExamplePolicyTests
         var version = crd["spec"]!["versions"]![0]!;
         Assert.Equal(ImagePolicy.Version, version["name"]!.GetValue<string>());
         var specProperties = version["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["properties"]!.AsObject().Select(p => p.Key).Order();
-        Assert.Equal(["baseImages", "breakGlass", "failureMode", "mode", "namespaceSelector", "profile", "registries", "requireDigest", "signatures", "unknownImages", "vulnerabilities"], specProperties);
+        Assert.Equal(["baseImages", "breakGlass", "failureMode", "mode", "namespaceSelector", "profile", "promote", "registries", "requireDigest", "signatures", "unknownImages", "vulnerabilities"], specProperties);
     }
 
     [Fact]

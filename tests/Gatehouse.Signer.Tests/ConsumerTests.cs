@@ -121,6 +121,53 @@ public sealed class ConsumerTests : IAsyncLifetime, IDisposable
         Assert.StartsWith("release: ", failure.Reason, StringComparison.Ordinal);
     }
 
+    private async Task ConsumeAsync(SignImage request)
+    {
+        var before = _harness.Consumed.Select<SignImage>().Count();
+        await _harness.Bus.Publish(request);
+        await Eventually.TrueAsync(() => _harness.Consumed.Select<SignImage>().Count() == before + 1, TimeSpan.FromSeconds(60), "SignImage consumed");
+    }
+
+    private async Task<SignImage> PromotionAsync(string digest, bool storeSbom = true)
+    {
+        const string sbom = """{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","name":"zlib1g","version":"1:1.2.13.dfsg-1"}]}""";
+        if (storeSbom) await _store.SetAsync(StoreKeys.Sbom(digest), sbom);
+        var reportRef = $"gh:test:report:{digest}";
+        await _store.SetAsync(reportRef, """{"evaluatedAt":"2026-01-02T03:04:05Z","findings":[]}""");
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sbom)));
+        return new SignImage(Registry, "app", digest, "release", sha, reportRef, "adv-1", DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
+    public async Task A_promoted_image_is_signed_and_attested_once_and_verifies()
+    {
+        var digest = await _fixture.PushImageAsync();
+        var request = await PromotionAsync(digest);
+
+        await ConsumeAsync(request);
+        var attestation = await _fixture.Layout.HeadManifestAsync("", CosignTags.For(digest, ".att"));
+        await ConsumeAsync(request); // redelivery, or the re-decision the signature itself causes
+
+        Assert.Equal(attestation, await _fixture.Layout.HeadManifestAsync("", CosignTags.For(digest, ".att")));
+        var result = await PublishAndWaitAsync(Pushed(digest), 1);
+        Assert.Equal(["attestation:https://cosign.sigstore.dev/attestation/vuln/v1", "attestation:https://cyclonedx.org/bom", "signature"],
+            result.Signers.Select(s => s.ArtifactKind).Order(StringComparer.Ordinal));
+        var attestations = JsonSerializer.Deserialize((await _store.GetAsync(SignerStoreKeys.Attestations(digest)))!, SignerJsonContext.Default.AttestationSet)!;
+        Assert.Equal(["https://cosign.sigstore.dev/attestation/vuln/v1", "https://cyclonedx.org/bom"],
+            attestations.Attestations.Select(a => a.PredicateType).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_promotion_without_its_stored_sbom_signs_nothing()
+    {
+        var digest = await _fixture.PushImageAsync();
+
+        await ConsumeAsync(await PromotionAsync(digest, storeSbom: false));
+
+        Assert.Null(await _fixture.Layout.HeadManifestAsync("", CosignTags.For(digest, ".sig")));
+        Assert.Null(await _store.GetAsync(SignerStoreKeys.Promotion(digest)));
+    }
+
     [Fact]
     public async Task A_missing_image_is_reported_as_an_analysis_failure()
     {

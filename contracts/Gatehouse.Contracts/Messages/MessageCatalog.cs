@@ -14,5 +14,6 @@ public static class MessageCatalog
         typeof(AdvisoriesUpdated),
         typeof(ScanRequested),
         typeof(BreakGlassUsed),
+        typeof(SignImage),
     ];
 }

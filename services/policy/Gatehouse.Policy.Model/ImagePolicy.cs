@@ -64,6 +64,9 @@ public sealed record ImagePolicySpec
 
     /// <summary>Null: break-glass is not allowed in this profile.</summary>
     public BreakGlassPolicy? BreakGlass { get; init; }
+
+    /// <summary>An image this profile allows is signed and attested (SBOM, vulnerability report) by the signer.</summary>
+    public bool Promote { get; init; }
 }
 
 /// <summary>Signature authorities: any one of them, or all of them, must have signed the digest.</summary>

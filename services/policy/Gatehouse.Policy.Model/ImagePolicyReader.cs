@@ -20,7 +20,7 @@ public static partial class ImagePolicyReader
     private static readonly string[] SpecFields =
     [
         "profile", "namespaceSelector", "mode", "registries", "requireDigest", "signatures", "vulnerabilities",
-        "baseImages", "unknownImages", "failureMode", "breakGlass",
+        "baseImages", "unknownImages", "failureMode", "breakGlass", "promote",
     ];
 
     /// <summary>Reads <paramref name="root"/> (one ImagePolicy object); issues are appended to <paramref name="issues"/>.</summary>
@@ -94,6 +94,7 @@ public static partial class ImagePolicyReader
             UnknownImages = (UnknownImageAction)(reader.Choice(spec, path, "unknownImages", PolicyValues.UnknownImageActions) ?? 0),
             FailureMode = (FailureMode)(reader.Choice(spec, path, "failureMode", PolicyValues.FailureModes) ?? 0),
             BreakGlass = reader.Object(spec, path, "breakGlass") is { } breakGlass ? ReadBreakGlass(reader, breakGlass) : null,
+            Promote = reader.Bool(spec, path, "promote") ?? false,
         };
         return profile is null ? null : result;
     }

@@ -44,6 +44,7 @@ public static class SignerExtensions
     public static IBusRegistrationConfigurator AddSignerConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<SignatureVerificationConsumer>();
+        bus.AddConsumer<ImageSigningConsumer>();
         return bus;
     }
 }

@@ -17,4 +17,7 @@ public static class SignerStoreKeys
     /// </summary>
     public static string VerificationFingerprint(string registry, string repository, string digest) =>
         $"{StoreKeys.Prefix}sigv:{registry}/{repository}@{digest}";
+
+    /// <summary>The evidence (SBOM hash, advisory data version) a digest was last signed and attested with on promotion.</summary>
+    public static string Promotion(string digest) => $"{StoreKeys.Prefix}promoted:{digest}";
 }

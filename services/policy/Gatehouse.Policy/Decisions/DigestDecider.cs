@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Gatehouse.Contracts.Decisions;
+using Gatehouse.Contracts.Messages;
 using Gatehouse.Policy.Facts;
 using Gatehouse.Policy.Model;
 using Gatehouse.Policy.Sources;
@@ -63,7 +64,19 @@ public sealed class DigestDecider(
                 policy.Spec.Vulnerabilities is null ? "" : snapshot.Vulnerabilities?.AdvisoryDataVersion ?? observed.AdvisoryData,
                 now, decision.ValidUntil, Activity.Current?.Id, "");
             records.Add(await recorder.RecordAsync(record, publisher, cancellationToken));
+            if (policy.Spec.Promote && decision.Status == DecisionStatus.Allow && PromotionOf(snapshot, policy.Profile, now) is { } sign)
+                await publisher.Publish(sign, cancellationToken);
         }
         return records;
     }
+
+    /// <summary>
+    /// The signing request for an image a promoting profile allowed, once there is evidence to attest (an SBOM and a
+    /// report) and a repository to attach it in. Sent on every such decision: the signer remembers what it signed.
+    /// </summary>
+    private static SignImage? PromotionOf(FactSnapshot snapshot, string profile, DateTimeOffset now) =>
+        snapshot is { Sbom: { } sbom, Vulnerabilities: { } vulnerabilities }
+            ? new SignImage(sbom.Registry, sbom.Repository, snapshot.Digest, profile, sbom.SbomSha256, vulnerabilities.ReportRef,
+                vulnerabilities.AdvisoryDataVersion, now)
+            : null;
 }

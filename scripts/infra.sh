@@ -213,7 +213,8 @@ start_epmd() {
   [[ -x "$epmd_bin" ]] || epmd_bin="$(ls /usr/lib/erlang/erts-*/bin/epmd 2>/dev/null | head -1)"
   [[ -x "$epmd_bin" ]] || die "epmd not found"
   # Not -daemon: we want its PID so that `stop` can end exactly this process.
-  ERL_EPMD_ADDRESS=127.0.0.1 setsid "$epmd_bin" -port "$EPMD_PORT" </dev/null >>"$RABBIT_DIR/log/epmd.log" 2>&1 9>&- &
+  # Daemons start in their state folder: a deleted working directory (a removed clone) breaks their child processes.
+  (cd "$RABBIT_DIR" && ERL_EPMD_ADDRESS=127.0.0.1 exec setsid "$epmd_bin" -port "$EPMD_PORT" </dev/null >>"$RABBIT_DIR/log/epmd.log" 2>&1 9>&-) &
   echo $! >"$RABBIT_DIR/epmd.pid"
   wait_for 10 "epmd on port $EPMD_PORT" port_open "$EPMD_PORT" || die "epmd did not start"
 }
@@ -236,7 +237,7 @@ start_rabbitmq() {
   t0=$(now_ms)
   start_epmd
   log "rabbitmq: starting (logs in $RABBIT_DIR/log)"
-  setsid /usr/lib/rabbitmq/bin/rabbitmq-server </dev/null >>"$RABBIT_DIR/log/server.out" 2>&1 9>&- &
+  (cd "$RABBIT_DIR" && exec setsid /usr/lib/rabbitmq/bin/rabbitmq-server </dev/null >>"$RABBIT_DIR/log/server.out" 2>&1 9>&-) &
   echo $! >"$RABBIT_DIR/server.pid"
   launcher=$!
   local deadline=$(( $(date +%s) + RABBIT_START_TIMEOUT ))

@@ -9,12 +9,22 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Gatehouse.RegistryWatcher.Tests;
 
-public sealed class DistributionWebhookTests : IDisposable
+public sealed class DistributionWebhookTests : IAsyncLifetime, IDisposable
 {
     private readonly WatcherFactory _factory = new();
     private readonly HttpClient _client;
 
     public DistributionWebhookTests() => _client = _factory.CreateClient();
+
+    // A bus stopped while still starting (tests that never publish finish in milliseconds) can throw inside
+    // MassTransit's endpoint shutdown; start fully first, then stop asynchronously.
+    public Task InitializeAsync()
+    {
+        var bus = _factory.Services.GetRequiredService<MassTransit.IBusControl>();
+        return Eventually.TrueAsync(() => bus.CheckHealth().Status == MassTransit.BusHealthStatus.Healthy, TimeSpan.FromSeconds(60), "the bus to start");
+    }
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     public void Dispose() => _factory.Dispose();
 
@@ -191,5 +201,23 @@ public sealed class DistributionWebhookTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
         Assert.Equal(HttpStatusCode.OK, twice.StatusCode);
         Assert.Equal("evt-retry", Assert.Single(await PublishedAsync()).EventId);
+    }
+
+    [Fact]
+    public async Task A_redelivery_while_the_first_delivery_is_still_publishing_is_503_not_a_lost_duplicate()
+    {
+        _factory.BrokerDown = true;
+        var first = Post(Envelopes.ManifestPush("evt-inflight"));
+        await Eventually.GetAsync(() => _factory.Store.GetAsync(StoreKeys.RegistryEvent("distribution", "evt-inflight")),
+            TimeSpan.FromSeconds(30), "the first delivery to claim the event");
+        _factory.BrokerDown = false;
+
+        var during = await Post(Envelopes.ManifestPush("evt-inflight"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode); // the registry must try again
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await first).StatusCode);
+        var after = await Post(Envelopes.ManifestPush("evt-inflight"));
+
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal("evt-inflight", Assert.Single(await PublishedAsync()).EventId);
     }
 }

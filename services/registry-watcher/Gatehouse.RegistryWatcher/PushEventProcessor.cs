@@ -23,6 +23,7 @@ public sealed partial class PushEventProcessor(
     IOptions<RegistryWatcherOptions> options,
     ILogger<PushEventProcessor> logger)
 {
+    private const string PendingPrefix = "pending:";
     private static readonly Meter Meter = new("Gatehouse.RegistryWatcher");
     private static readonly Counter<long> Events = Meter.CreateCounter<long>("gatehouse.registry_watcher.events");
 
@@ -30,19 +31,15 @@ public sealed partial class PushEventProcessor(
     {
         var o = options.Value;
         var eventKey = StoreKeys.RegistryEvent(source, push.EventId);
-        if (!await store.SetIfAbsentAsync(eventKey, push.Digest, o.EventIdRetention))
-        {
-            LogDuplicate(logger, push.EventId, "event id already processed");
-            Count(PushOutcome.DuplicateEvent, source);
-            return PushOutcome.DuplicateEvent;
-        }
         var pushKey = StoreKeys.RecentPush(push.Registry, push.Repository, push.Digest, push.Tag);
-        if (o.DuplicateWindow > TimeSpan.Zero && !await store.SetIfAbsentAsync(pushKey, push.EventId, o.DuplicateWindow))
-        {
-            LogDuplicate(logger, push.EventId, "same repository, digest and tag pushed within the window");
-            Count(PushOutcome.DuplicatePush, source);
-            return PushOutcome.DuplicatePush;
-        }
+        // Marks are "pending" while this request publishes: a redelivery arriving meanwhile (the registry gave up
+        // waiting for us) must get 503, not a 200 that would lose the event if this publish then fails.
+        var pending = PendingPrefix + Guid.NewGuid().ToString("N");
+        var pendingTtl = o.PublishTimeout + TimeSpan.FromSeconds(30);
+        if (!await store.SetIfAbsentAsync(eventKey, pending, pendingTtl))
+            return await DuplicateAsync(eventKey, push.EventId, PushOutcome.DuplicateEvent, "event id already processed", source, undo: null);
+        if (o.DuplicateWindow > TimeSpan.Zero && !await store.SetIfAbsentAsync(pushKey, pending, pendingTtl))
+            return await DuplicateAsync(pushKey, push.EventId, PushOutcome.DuplicatePush, "same repository, digest and tag pushed within the window", source, undo: eventKey);
 
         var message = new ImagePushed(push.Registry, push.Repository, push.Tag, push.Digest, push.MediaType,
             push.PushedAt, source, push.EventId);
@@ -59,6 +56,8 @@ public sealed partial class PushEventProcessor(
             await store.DeleteAsync(pushKey);
             throw new PublishUnavailableException($"could not publish ImagePushed for {push.Repository}@{push.Digest}", ex);
         }
+        await store.SetAsync(eventKey, push.Digest, o.EventIdRetention);
+        if (o.DuplicateWindow > TimeSpan.Zero) await store.SetAsync(pushKey, push.EventId, o.DuplicateWindow);
 
         if (push.Tag is not null)
             await store.SetAsync(StoreKeys.TagMap(push.Registry, push.Repository, push.Tag), push.Digest, o.TagMapRetention);
@@ -72,6 +71,20 @@ public sealed partial class PushEventProcessor(
         return PushOutcome.Published;
     }
 
+    /// <summary>A duplicate of a published event is acknowledged; one still being published elsewhere is "try again".</summary>
+    private async Task<PushOutcome> DuplicateAsync(string key, string eventId, PushOutcome outcome, string why, string source, string? undo)
+    {
+        var existing = await store.GetAsync(key);
+        if (existing is null || existing.StartsWith(PendingPrefix, StringComparison.Ordinal))
+        {
+            if (undo is not null) await store.DeleteAsync(undo);
+            throw new PublishUnavailableException($"event {eventId} is being published by another request");
+        }
+        LogDuplicate(logger, eventId, why);
+        Count(outcome, source);
+        return outcome;
+    }
+
     private static void Count(PushOutcome outcome, string source) =>
         Events.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()), new KeyValuePair<string, object?>("source", source));
 
@@ -83,4 +96,4 @@ public sealed partial class PushEventProcessor(
 }
 
 /// <summary>The broker did not take the message in time; the HTTP edge answers 503.</summary>
-public sealed class PublishUnavailableException(string message, Exception inner) : Exception(message, inner);
+public sealed class PublishUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

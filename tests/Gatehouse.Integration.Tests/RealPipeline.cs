@@ -11,11 +11,13 @@ namespace Gatehouse.Integration.Tests;
 
 /// <summary>
 /// registry-watcher, scanner and signer as three separate hosts (as in a cluster) on the real RabbitMQ and Redis;
-/// the watcher listens where the local registry sends its notifications.
+/// the watcher listens where the local registry sends its notifications. Optionally also policy and admission,
+/// each in a host of its own (<see cref="RealPipelineOptions"/>).
 /// </summary>
 public sealed class RealPipeline : IAsyncDisposable
 {
     private readonly List<WebApplication> _hosts = [];
+    private readonly Dictionary<string, WebApplication> _byService = new(StringComparer.Ordinal);
 
     public SpanCollection Spans { get; } = new();
 
@@ -27,42 +29,88 @@ public sealed class RealPipeline : IAsyncDisposable
     public RegistryRequestLog ScannerRegistryRequests { get; } = new();
 
     /// <summary>The scanner host's services (its advisory database, stores).</summary>
-    public IServiceProvider ScannerServices => _hosts[1].Services;
+    public IServiceProvider ScannerServices => _byService["scanner"].Services;
+
+    /// <summary>The signer host's services (its promoted-image signer, trust authorities).</summary>
+    public IServiceProvider SignerServices => _byService["signer"].Services;
+
+    /// <summary>The policy host's services; only when started with <see cref="RealPipelineOptions.Policy"/>.</summary>
+    public IServiceProvider PolicyServices => Host("policy").Services;
+
+    /// <summary>The admission host's services; only when started with <see cref="RealPipelineOptions.Admission"/>.</summary>
+    public IServiceProvider AdmissionServices => Host("admission").Services;
+
+    /// <summary>Where the admission host listens (<c>/validate</c>, <c>/mutate</c>); only with <see cref="RealPipelineOptions.Admission"/>.</summary>
+    public Uri AdmissionAddress => Host("admission").BoundAddress();
 
     /// <param name="scannerConfiguration">Extra configuration for the scanner host only (advisory store, VEX).</param>
-    public static async Task<RealPipeline> StartAsync(IReadOnlyDictionary<string, string?>? scannerConfiguration = null)
+    public static Task<RealPipeline> StartAsync(IReadOnlyDictionary<string, string?>? scannerConfiguration = null) =>
+        StartAsync(new RealPipelineOptions { Scanner = scannerConfiguration });
+
+    public static async Task<RealPipeline> StartAsync(RealPipelineOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var rabbit = await RabbitMqBroker.GetUrlAsync();
         var pipeline = new RealPipeline();
-        foreach (var (service, port) in new[] { ("registry-watcher", TestInfra.WebhookPort), ("scanner", 0), ("signer", 0) })
+        var services = new List<(string Service, int Port, IReadOnlyDictionary<string, string?>? Extra)>
         {
-            var host = GatehouseHost.Build(new HostSettings
+            ("registry-watcher", TestInfra.WebhookPort, options.RegistryWatcher),
+            ("scanner", 0, options.Scanner),
+            ("signer", 0, options.Signer),
+        };
+        // Policy and admission last: the first three keep their places (Store reads the watcher's host).
+        if (options.Policy is not null) services.Add(("policy", 0, options.Policy));
+        if (options.Admission is not null) services.Add(("admission", 0, options.Admission));
+        try
+        {
+            foreach (var (service, port, extra) in services)
             {
-                Services = [service],
-                Urls = $"http://127.0.0.1:{port}",
-                RabbitMqUrl = rabbit.ToString(),
-                Redis = TestInfra.Redis,
-                Configuration = new Dictionary<string, string?>
+                var host = GatehouseHost.Build(new HostSettings
                 {
-                    ["Gatehouse:RegistryWatcher:BearerToken"] = TestInfra.WebhookToken,
-                    ["Gatehouse:Retry:Limit"] = "2",
-                    ["Logging:LogLevel:Default"] = "Warning",
-                }.Concat(service == "scanner" && scannerConfiguration is not null ? scannerConfiguration : []).ToDictionary(),
-                ConfigureServices = services =>
-                {
-                    services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(pipeline.Spans));
-                    if (service == "scanner")
+                    Services = [service],
+                    Urls = $"http://127.0.0.1:{port}",
+                    RabbitMqUrl = rabbit.ToString(),
+                    Redis = TestInfra.Redis,
+                    Configuration = new Dictionary<string, string?>
                     {
-                        services.AddHttpClient(OciServiceCollectionExtensions.HttpClientName)
-                            .AddHttpMessageHandler(() => new RegistryRequestLog.Handler(pipeline.ScannerRegistryRequests));
-                    }
-                },
-            });
-            pipeline._hosts.Add(host);
-            await host.StartAsync();
+                        ["Gatehouse:RegistryWatcher:BearerToken"] = TestInfra.WebhookToken,
+                        ["Gatehouse:Retry:Limit"] = "2",
+                        ["Logging:LogLevel:Default"] = "Warning",
+                    }.Concat(extra ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value),
+                    ConfigureServices = s =>
+                    {
+                        s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(pipeline.Spans));
+                        if (service == "scanner")
+                        {
+                            s.AddHttpClient(OciServiceCollectionExtensions.HttpClientName)
+                                .AddHttpMessageHandler(() => new RegistryRequestLog.Handler(pipeline.ScannerRegistryRequests));
+                        }
+                    },
+                });
+                try
+                {
+                    await host.StartAsync();
+                }
+                catch
+                {
+                    await host.DisposeAsync();
+                    throw;
+                }
+                pipeline._hosts.Add(host);
+                pipeline._byService[service] = host;
+            }
+        }
+        catch
+        {
+            // Hosts already started would otherwise keep the registry's notification port and their consumers.
+            await pipeline.DisposeAsync();
+            throw;
         }
         return pipeline;
     }
+
+    private WebApplication Host(string service) => _byService.TryGetValue(service, out var host) ? host
+        : throw new InvalidOperationException($"the pipeline was started without a {service} host (see {nameof(RealPipelineOptions)})");
 
     /// <summary>Copies a cached test image into the registry with skopeo, as a user would push it.</summary>
     public static async Task PushAsync(string layout, string tag, string repository, string destinationTag)
@@ -92,7 +140,30 @@ public sealed class RealPipeline : IAsyncDisposable
             await host.StopAsync();
             await host.DisposeAsync();
         }
+        _hosts.Clear();
+        _byService.Clear();
     }
+}
+
+/// <summary>
+/// Extra configuration per service host of a <see cref="RealPipeline"/> (pairs given here win over the pipeline's
+/// defaults); policy and admission hosts are started only when their configuration is given (it may be empty).
+/// </summary>
+public sealed record RealPipelineOptions
+{
+    public IReadOnlyDictionary<string, string?>? RegistryWatcher { get; init; }
+
+    /// <summary>The scanner host (advisory store, VEX).</summary>
+    public IReadOnlyDictionary<string, string?>? Scanner { get; init; }
+
+    /// <summary>The signer host (trust authorities, signing key).</summary>
+    public IReadOnlyDictionary<string, string?>? Signer { get; init; }
+
+    /// <summary>Non-null: also a policy host (policy files, decision MAC key).</summary>
+    public IReadOnlyDictionary<string, string?>? Policy { get; init; }
+
+    /// <summary>Non-null: also an admission host on a free port (policy files, MAC key, namespace labels).</summary>
+    public IReadOnlyDictionary<string, string?>? Admission { get; init; }
 }
 
 /// <summary>Registry requests seen by a host's OCI client (a DelegatingHandler on the "Gatehouse.Oci" HttpClient).</summary>

@@ -70,6 +70,8 @@ public static class DemoCommand
         var configuration = new Dictionary<string, string?>
         {
             ["Gatehouse:RegistryWatcher:BearerToken"] = token,
+            // The in-memory bus's first publish also starts its consumers; a loaded machine must not turn that into a 503.
+            ["Gatehouse:RegistryWatcher:PublishTimeout"] = "00:00:30",
             ["Gatehouse:Decisions:MacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Gatehouse:Registries:demo:Host"] = RegistryHost,
             ["Gatehouse:Registries:demo:Layout"] = layout,

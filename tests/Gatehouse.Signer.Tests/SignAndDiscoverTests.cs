@@ -87,6 +87,21 @@ public sealed class SignAndDiscoverTests : IDisposable
     }
 
     [Fact]
+    public async Task An_sbom_attached_as_a_referrer_is_not_a_signature_artifact()
+    {
+        var digest = await _fixture.PushImageAsync();
+        var head = await _fixture.Layout.HeadManifestAsync("", digest);
+        const string cyclonedx = "application/vnd.cyclonedx+json";
+        await _fixture.Layout.AttachReferrerAsync("", new OciDescriptor { MediaType = head!.MediaType, Digest = digest, Size = head.Size },
+            new ReferrerArtifact(cyclonedx, [new ArtifactBlob(cyclonedx, """{"bomFormat":"CycloneDX","specVersion":"1.6"}"""u8.ToArray())]));
+        await _fixture.Signer.SignAsync(_fixture.Layout, "", digest, "registry.test/app", null, default);
+
+        var (found, _) = await SignerFixture.DiscoverAsync(_fixture.Layout, "", digest);
+
+        Assert.Equal([SignatureArtifactDiscovery.SignatureKind], found.Artifacts.Select(a => a.Kind));
+    }
+
+    [Fact]
     public async Task A_Sigstore_bundle_attached_as_a_referrer_is_discovered_and_verified()
     {
         var digest = await _fixture.PushImageAsync();

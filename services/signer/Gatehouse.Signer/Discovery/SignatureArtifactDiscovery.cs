@@ -32,11 +32,16 @@ public sealed class SignatureArtifactDiscovery(TimeProvider time)
 
         foreach (var referrer in await store.GetReferrersAsync(repository, digest, null, ct))
         {
+            // Other referrers (an SBOM the scanner attached, say) carry no signature: not artifacts of ours.
+            if (!IsSignatureArtifactType(referrer.ArtifactType ?? referrer.MediaType)) continue;
             found.Add(new SignatureArtifact(ReferrerKind, referrer.Digest, referrer.Digest, referrer.ArtifactType ?? referrer.MediaType, 0));
         }
 
         return new SignatureDiscovery(registry, repository, digest, found, time.GetUtcNow());
     }
+
+    private static bool IsSignatureArtifactType(string? type) =>
+        CosignFormats.IsSigstoreBundle(type) || type is CosignFormats.DsseEnvelopeMediaType or CosignFormats.SimpleSigningMediaType;
 
     /// <summary>Reads the signature layers of every artifact; returns the discovery with entry counts filled in.</summary>
     public async Task<(SignatureDiscovery Discovery, LoadedSignatures Loaded)> LoadAsync(

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs the whole test suite the way CI does: installs and starts the local infrastructure
-# (RabbitMQ, Redis, registry), builds or reuses the cached test images, exports the test
+# (RabbitMQ, Redis, registry), builds or reuses the cached test images, builds and pushes
+# Gatehouse's own service images (scripts/build-platform-images.sh), exports the test
 # environment, runs `dotnet test Platform.sln [extra args]`, and stops what it started.
 #
 #   ./test.sh                                   everything
 #   ./test.sh --filter 'FullyQualifiedName~Scanner'
 #   GATEHOUSE_KEEP_INFRA=1 ./test.sh ...        leave the services running afterwards (developers)
+#   GATEHOUSE_SKIP_PLATFORM_IMAGES=1 ./test.sh  reuse the platform images of an earlier run (developers; ignored in CI)
 #
 # Exit code: dotnet test's (or the failing setup step's). The last line is "N passed, N failed[, N skipped]",
 # summed over the per-assembly summaries.
@@ -50,6 +52,17 @@ infra_pid=""
 ((infra_rc == 0)) || { echo "[test.sh] scripts/infra.sh start failed ($infra_rc)" >&2; exit "$infra_rc"; }
 ((images_rc == 0)) || { echo "[test.sh] scripts/build-test-images.sh failed ($images_rc)" >&2; exit "$images_rc"; }
 eval "$(bash scripts/infra.sh env)"
+# Gatehouse's own images: base (cached) and the five services, pushed to the local registry; the integration
+# tests run them through the pipeline and check the prod overlay's pinning (GATEHOUSE_TEST_PLATFORM_IMAGES).
+# GATEHOUSE_SKIP_PLATFORM_IMAGES=1 reuses the digests file of an earlier run (developers; never in CI).
+if [[ "${GATEHOUSE_SKIP_PLATFORM_IMAGES:-0}" == 1 && -z "${CI:-}" ]]; then
+  echo "[test.sh] GATEHOUSE_SKIP_PLATFORM_IMAGES=1: not building the platform images; using $GATEHOUSE_TEST_PLATFORM_IMAGES" >&2
+else
+  t_platform=$(date +%s)
+  bash scripts/build-platform-images.sh --out "$GATEHOUSE_TEST_PLATFORM_IMAGES" \
+    || { rc=$?; echo "[test.sh] scripts/build-platform-images.sh failed ($rc)" >&2; exit "$rc"; }
+  echo "[test.sh] platform images built and pushed in $(( $(date +%s) - t_platform ))s" >&2
+fi
 env | grep '^GATEHOUSE_TEST_' | sort | sed 's/^/[test.sh]   /' >&2
 echo "[test.sh] infrastructure and images ready in $(( $(date +%s) - t0 ))s" >&2
 

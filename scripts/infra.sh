@@ -19,6 +19,7 @@
 #   GATEHOUSE_TEST_WEBHOOK_TOKEN  gatehouse-test-token   Bearer token in those notifications
 #   GATEHOUSE_INFRA_STARTED_FILE  (unset)            `start` appends the names of services it started
 #   GATEHOUSE_IMAGE_CACHE         ~/.cache/gatehouse/images   (only for `env`: GATEHOUSE_TEST_IMAGES)
+# `env` also names the digests file of scripts/build-platform-images.sh (GATEHOUSE_TEST_PLATFORM_IMAGES).
 # Ports are fixed: AMQP 5672, management 15672, Erlang dist 25672, epmd 4369, Redis 6379, registry 5000.
 set -euo pipefail
 
@@ -514,6 +515,7 @@ export GATEHOUSE_TEST_REGISTRY_LOG='$REGISTRY_DIR/registry.log'
 export GATEHOUSE_TEST_WEBHOOK_PORT='$WEBHOOK_PORT'
 export GATEHOUSE_TEST_WEBHOOK_TOKEN='$WEBHOOK_TOKEN'
 export GATEHOUSE_TEST_IMAGES='$(image_dir)'
+export GATEHOUSE_TEST_PLATFORM_IMAGES='$STATE/platform-images.tsv'
 EOF
 }
 

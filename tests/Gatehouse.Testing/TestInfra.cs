@@ -16,6 +16,7 @@ public static class TestInfra
     public const string WebhookPortVariable = "GATEHOUSE_TEST_WEBHOOK_PORT";
     public const string WebhookTokenVariable = "GATEHOUSE_TEST_WEBHOOK_TOKEN";
     public const string ImagesVariable = "GATEHOUSE_TEST_IMAGES";
+    public const string PlatformImagesVariable = "GATEHOUSE_TEST_PLATFORM_IMAGES";
 
     private const string HowToStart =
         "run ./test.sh, or `scripts/infra.sh start` and `eval $(scripts/infra.sh env)` before `dotnet test`";
@@ -52,6 +53,23 @@ public static class TestInfra
                 ? directory
                 : throw new InvalidOperationException(
                     $"{ImagesVariable}={directory} does not exist (build it with scripts/build-test-images.sh); {HowToStart}.");
+        }
+    }
+
+    /// <summary>
+    /// The digests file of <c>scripts/build-platform-images.sh</c> (Gatehouse's own five service images, pushed to the
+    /// local registry by ./test.sh): tab-separated service, image, digest, tag; <c>#</c> lines are comments.
+    /// </summary>
+    public static string PlatformImagesFile
+    {
+        get
+        {
+            var file = Require(PlatformImagesVariable, "the digests file of Gatehouse's own images");
+            return File.Exists(file)
+                ? file
+                : throw new InvalidOperationException(
+                    $"{PlatformImagesVariable}={file} does not exist: build and push the images with " +
+                    $"`scripts/build-platform-images.sh --out {file}` (./test.sh does), with the registry running.");
         }
     }
 

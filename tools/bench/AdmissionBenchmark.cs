@@ -83,9 +83,15 @@ public static class AdmissionBenchmark
             var p99Cold = cold.Percentile(0.99) / floor.Percentile(0.99);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"ratios  warm p99 {p99Warm:F2}x floor (goal <= 1.5), warm throughput {rpsWarm:F2}x floor (goal >= 0.7), cold p99 {p99Cold:F2}x floor (goal <= 3)"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"RESULT admission p99_ratio_warm={p99Warm:F2} rps_ratio_warm={rpsWarm:F2} p99_ratio_cold={p99Cold:F2} p99_ms_warm={warm.Percentile(0.99):F3} floor_p99_ms={floor.Percentile(0.99):F3}"));
             await app.StopAsync();
+            var images = Environment.GetEnvironmentVariable("GATEHOUSE_TEST_IMAGES") is { Length: > 0 } dir ? dir
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "gatehouse", "images", "v2");
+            var pushToDecision = await PushToDecision.MeasureAsync(images);
+            Console.WriteLine(pushToDecision is { } ms
+                ? string.Create(CultureInfo.InvariantCulture, $"push    Debian 12 image push notification -> complete prod and dev decisions in {ms:F0} ms (embedded bus and store)")
+                : $"push    no Debian image under {images}: run scripts/build-test-images.sh (or set GATEHOUSE_TEST_IMAGES)");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT admission p99_ratio_warm={p99Warm:F2} rps_ratio_warm={rpsWarm:F2} p99_ratio_cold={p99Cold:F2} p99_ms_warm={warm.Percentile(0.99):F3} floor_p99_ms={floor.Percentile(0.99):F3} push_to_decision_ms={pushToDecision ?? -1:F0}"));
             return warm.Failures + cold.Failures == 0 ? 0 : 1;
         }
         finally

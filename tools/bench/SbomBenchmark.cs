@@ -22,7 +22,7 @@ internal static class SbomBenchmark
         var images = Environment.GetEnvironmentVariable("GATEHOUSE_TEST_IMAGES");
         if (string.IsNullOrEmpty(images))
         {
-            images = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "gatehouse", "images", "v1");
+            images = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "gatehouse", "images", "v2");
         }
         var layout = Path.Combine(images, "debian12");
         if (!File.Exists(Path.Combine(layout, "index.json")))

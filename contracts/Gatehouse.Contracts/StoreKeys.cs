@@ -50,4 +50,24 @@ public static class StoreKeys
 
     /// <summary>A short-lived claim on extracting a digest's SBOM, so concurrent pushes of one digest extract it once.</summary>
     public static string SbomClaim(string digest) => $"{Prefix}sbom:{digest}:claim";
+    /// <summary>Version-less purls of the packages with one name (a set; name as <see cref="PackageNameKey.Of"/> folds it): what a bare name query expands to.</summary>
+    public static string PackageNames(string nameKey) => $"{Prefix}pkgname:{nameKey}";
+
+    /// <summary>The versioned purls (no qualifiers) indexed for one version-less purl (a set): the versions a range query compares.</summary>
+    public static string PackageVersions(string purlWithoutVersion) => $"{Prefix}pkgvers:{purlWithoutVersion}";
+
+    /// <summary>Images whose current vulnerability report names an advisory id or alias (a set of <see cref="AdvisoryImageMember"/> texts), by upper-case id.</summary>
+    public static string AdvisoryImages(string advisoryId) => $"{Prefix}adv:{advisoryId.ToUpperInvariant()}";
+
+    /// <summary>What <see cref="AdvisoryImages"/> holds for one digest (a set of <c>id + "\n" + member</c>), so a newer report removes exactly that.</summary>
+    public static string ImageAdvisories(string digest) => $"{Prefix}adv-img:{digest}";
+
+    /// <summary>Running workloads of one image digest (a set of workload entry JSON texts, written by the runtime inventory).</summary>
+    public static string RunningImage(string digest) => $"{Prefix}run:img:{digest}";
+
+    /// <summary>The pods (and admitted objects) the runtime inventory holds (a set of <c>namespace/name</c> keys): what a re-list reconciles.</summary>
+    public const string RunningPods = Prefix + "run:pods";
+
+    /// <summary>One pod's workload entries (JSON array of the exact texts added to <see cref="RunningImage"/>), so removal is exact.</summary>
+    public static string RunningPod(string podKey) => $"{Prefix}run:pod:{podKey}";
 }

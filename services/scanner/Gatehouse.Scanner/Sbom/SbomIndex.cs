@@ -48,7 +48,11 @@ public sealed class SbomIndex(IKeyValueStore store)
         {
             var (withoutVersion, withVersion) = PackageIdentity.Of(purl);
             await store.SetAddAsync(StoreKeys.PackageImages(withoutVersion), record.Digest);
-            if (withVersion is not null) await store.SetAddAsync(StoreKeys.PackageVersionImages(withVersion), record.Digest);
+            // Name → purls and purl → versions let the where-query expand "openssl@<3.0.14" without scanning keys.
+            await store.SetAddAsync(StoreKeys.PackageNames(PackageNameKey.Of(PackageNameKey.NameOfPurl(withoutVersion))), withoutVersion);
+            if (withVersion is null) continue;
+            await store.SetAddAsync(StoreKeys.PackageVersionImages(withVersion), record.Digest);
+            await store.SetAddAsync(StoreKeys.PackageVersions(withoutVersion), withVersion);
         }
         await store.SetAddAsync(StoreKeys.IndexedImages, record.Digest);
         // The record goes last: its presence means the image is completely indexed.

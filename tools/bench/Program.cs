@@ -9,11 +9,12 @@ return args.FirstOrDefault() switch
     "reevaluate" => await ReevaluateBenchmark.RunAsync(args[1..]),
     "import" => await ImportBenchmark.RunAsync(args[1..]),
     "admission" => await AdmissionBenchmark.RunAsync(args[1..]),
+    "where" => await WhereBenchmark.RunAsync(args[1..]),
     _ => await UsageAsync(),
 };
 
 static async Task<int> UsageAsync()
 {
-    await Console.Error.WriteLineAsync("usage: gatehouse-bench sbom|verify|match|reevaluate|import|admission [options]");
+    await Console.Error.WriteLineAsync("usage: gatehouse-bench sbom|verify|match|reevaluate|import|admission|where [options]");
     return 1;
 }

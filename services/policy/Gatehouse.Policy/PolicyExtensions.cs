@@ -2,7 +2,9 @@ using Gatehouse.Contracts.Decisions;
 using Gatehouse.Policy.Consumers;
 using Gatehouse.Policy.Decisions;
 using Gatehouse.Policy.Facts;
+using Gatehouse.Policy.Inventory;
 using Gatehouse.Policy.Sources;
+using Gatehouse.Policy.Where;
 using Gatehouse.ServiceDefaults;
 using k8s;
 using MassTransit;
@@ -47,6 +49,7 @@ public static class PolicyExtensions
         services.AddSingleton<RedecideRequests>();
         services.AddSingleton<RedecideWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<RedecideWorker>());
+        builder.AddRuntimeInventory();
 
         if (usesRedis)
         {
@@ -71,8 +74,8 @@ public static class PolicyExtensions
         return bus;
     }
 
-    /// <summary>The policy service answers on the bus and in the store only; no HTTP endpoints beyond health.</summary>
-    public static IEndpointRouteBuilder MapPolicy(this IEndpointRouteBuilder endpoints) => endpoints;
+    /// <summary>The policy service answers on the bus and in the store, and over HTTP the where-query (<c>GET /api/where</c>).</summary>
+    public static IEndpointRouteBuilder MapPolicy(this IEndpointRouteBuilder endpoints) => endpoints.MapWhere();
 
     private static void AddPolicySource(IHostApplicationBuilder builder)
     {

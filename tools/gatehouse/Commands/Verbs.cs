@@ -19,6 +19,7 @@ public static class Verbs
         new("sbom", SbomCommand.Usage, SbomCommand.RunAsync),
         new("scan", ScanCommand.Usage, ScanCommand.RunAsync),
         new("advisories", AdvisoriesCommand.Usage, AdvisoriesCommand.RunAsync),
+        new("where", WhereCommand.Usage, WhereCommand.RunAsync),
     ];
 
     private static async Task<int> VersionsAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)

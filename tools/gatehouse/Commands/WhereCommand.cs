@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Gatehouse.Policy.Inventory;
+using Gatehouse.Policy.Where;
+using Gatehouse.ServiceDefaults.Store;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Gatehouse.Cli.Commands;
+
+/// <summary>
+/// <c>gatehouse where &lt;query&gt; [--redis HOST:PORT] [--format table|json]</c>: the images containing a package (purl, name,
+/// name@range) or affected by an advisory id, and the workloads running them, read from the shared store (the SBOM
+/// and advisory indexes the scanner writes, the runtime inventory policy keeps). Exit 1 when nothing matches.
+/// </summary>
+public static class WhereCommand
+{
+    public const string Usage = "where <purl|name[@range]|advisory-id> [--redis HOST:PORT] [--format table|json]   which workloads run it";
+
+    private static readonly string[] Header = ["PACKAGE", "VERSION", "IMAGE", "NAMESPACE", "OWNER", "POD", "CONTAINER", "NODE", "SINCE"];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        CliArgs parsed;
+        try
+        {
+            parsed = CliArgs.Parse(args, ["--redis", "--format"], []);
+        }
+        catch (CliUsageException ex)
+        {
+            await stderr.WriteLineAsync($"gatehouse where: {ex.Message}\nusage: gatehouse {Usage}");
+            return 2;
+        }
+        var format = parsed.Value("--format") ?? "table";
+        if (parsed.Positionals is not [var text] || format is not ("table" or "json"))
+        {
+            await stderr.WriteLineAsync("usage: gatehouse " + Usage);
+            return 2;
+        }
+        if (!WhereQueryText.TryParse(text, out var query, out var error))
+        {
+            await stderr.WriteLineAsync($"gatehouse where: {error}");
+            return 2;
+        }
+        var address = parsed.Value("--redis") ?? Environment.GetEnvironmentVariable("GATEHOUSE_REDIS");
+        if (string.IsNullOrWhiteSpace(address))
+        {
+            await stderr.WriteLineAsync("gatehouse where: the indexes and the inventory live in Redis; give --redis HOST:PORT or set GATEHOUSE_REDIS");
+            return 2;
+        }
+        ConnectionMultiplexer redis;
+        try
+        {
+            var options = ConfigurationOptions.Parse(address);
+            options.ConnectTimeout = 3000;
+            redis = await ConnectionMultiplexer.ConnectAsync(options);
+        }
+        catch (RedisConnectionException ex)
+        {
+            await stderr.WriteLineAsync($"gatehouse where: cannot reach Redis at {address}: {ex.Message}");
+            return 2;
+        }
+        using (redis)
+        {
+            return await PrintAsync(new RedisKeyValueStore(redis), query!, format, stdout);
+        }
+    }
+
+    /// <summary>Runs the query on a store and prints it (tests pass an in-process store).</summary>
+    public static async Task<int> PrintAsync(IKeyValueStore store, WhereQueryText query, string format, TextWriter stdout)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(stdout);
+        using var inventory = new RuntimeInventory(store);
+        var result = await new WhereQuery(store, inventory, Options.Create(new InventoryOptions()), TimeProvider.System).RunAsync(query);
+        if (format == "json") await stdout.WriteLineAsync(JsonSerializer.Serialize(result, WhereJsonContext.Default.WhereResult));
+        else await WriteTableAsync(result, stdout);
+        return result.Images.Count == 0 ? 1 : 0;
+    }
+
+    private static async Task WriteTableAsync(WhereResult result, TextWriter stdout)
+    {
+        await stdout.WriteLineAsync($"{result.Query} ({result.Kind}): {result.Images.Count} image(s), {result.RunningImages} running, {result.Workloads} workload(s)");
+        if (result.Images.Count == 0) return;
+        var rows = new List<string[]> { Header };
+        foreach (var image in result.Images)
+        {
+            var shortDigest = image.Digest.Length > 19 ? image.Digest[..19] : image.Digest;
+            if (image.Workloads.Count == 0) rows.Add([image.Package, image.Version, shortDigest, "-", "(not running)", "", "", "", ""]);
+            foreach (var w in image.Workloads)
+            {
+                rows.Add([image.Package, image.Version, shortDigest, w.Namespace, $"{w.OwnerKind}/{w.OwnerName}", w.Pod, w.Container, w.Node ?? "",
+                    w.Since.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) + (w.Source == WorkloadEntry.FromAdmission ? " (admitted)" : "")]);
+            }
+        }
+        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        foreach (var row in rows) await stdout.WriteLineAsync(string.Join("  ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
+        if (result.Uncomparable.Count > 0)
+            await stdout.WriteLineAsync($"not comparable with the range (version unparseable): {string.Join(", ", result.Uncomparable)}");
+    }
+}

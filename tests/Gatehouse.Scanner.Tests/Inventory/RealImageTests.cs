@@ -70,6 +70,37 @@ public sealed class RealImageTests
         Assert.Equal(layer2.Count, result.Packages.Count(p => p.Location.LayerIndex == 1));
     }
 
+    [Fact]
+    public async Task AppsImageYieldsTheNpmAndNuGetPackagesWithTheirDependencyEdges()
+    {
+        var result = await ScanAsync("apps", "apps");
+
+        // Each installed package once, whether the lock file or node_modules declared it.
+        var npm = result.Packages.Where(p => p.Type == "npm" && p.Name != "gatehouse-npmapp").ToList();
+        AssertSameSet(ReadPairs("apps.npm-packages.tsv"), npm.Select(p => (p.Name, p.Version, "", "")).Distinct().Order().ToList());
+        Assert.Equal(npm.Count, npm.Select(p => (p.Name, p.Version)).Distinct().Count());
+        var nuget = result.Packages.Where(p => p.Type == "nuget").ToList();
+        Assert.Superset(ReadPairs("apps.nuget-packages.tsv").ToHashSet(), nuget.Select(p => (p.Name, p.Version, "", "")).ToHashSet());
+        Assert.All(result.Packages.Where(p => p.Type is "npm" or "nuget"), p => Assert.Equal(1, p.Location.LayerIndex));
+
+        // Edges point at packages of the same inventory: express needs body-parser; the .NET app needs its references.
+        var ids = result.Packages.ToDictionary(p => p.Id);
+        var express = Assert.Single(npm, p => p.Name == "express");
+        Assert.Contains(express.DependsOn, id => ids.TryGetValue(id, out var d) && d.Name == "body-parser");
+        var withNuGetDependencies = result.Packages.Where(p => p.DependsOn.Any(id => ids.TryGetValue(id, out var d) && d.Type == "nuget")).ToList();
+        Assert.Contains(withNuGetDependencies, p => p.DependsOn.Any(id => ids[id].Name == "Newtonsoft.Json"));
+        Assert.All(result.Packages.SelectMany(p => p.DependsOn), id => Assert.True(ids.ContainsKey(id), $"dangling edge {id}"));
+    }
+
+    private static List<(string, string, string, string)> ReadPairs(string file) =>
+        File.ReadAllLines(Path.Combine(Images, file))
+            .Where(l => l.Length > 0)
+            .Select(l => l.Split('\t'))
+            .Select(c => (c[0], c[1], "", ""))
+            .Distinct()
+            .Order()
+            .ToList();
+
     private static async Task<InventoryResult> ScanAsync(string layout, string tag) =>
         await new ImageInventoryScanner(new ImageSourceOpener()).ScanAsync($"oci:{Path.Combine(Images, layout)}:{tag}");
 

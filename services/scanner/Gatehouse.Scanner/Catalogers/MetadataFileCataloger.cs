@@ -25,8 +25,12 @@ public abstract class MetadataFileCataloger : ICataloger
             packages.AddRange(ParseSafely(context, file.Path, file.LayerIndex, () => Parse(context, file)));
         }
         packages.AddRange(FromFindings(context));
-        return Task.FromResult<IReadOnlyList<Package>>(packages);
+        return Task.FromResult(Complete(packages));
     }
+
+    /// <summary>A last look at everything this cataloger found in the image (e.g. to merge what two kinds of
+    /// file say about the same package).</summary>
+    protected virtual IReadOnlyList<Package> Complete(IReadOnlyList<Package> packages) => packages;
 
     /// <summary>The packages one captured file declares (none for files that only support others, such
     /// as a RECORD next to a METADATA). Throw <see cref="FormatException"/> (or let a JSON error

@@ -43,6 +43,42 @@ public sealed class NpmCataloger : MetadataFileCataloger
             : [.. NpmPackageJson.Parse(context, file, root)];
     }
 
+    /// <summary>
+    /// A lock file and the node_modules it installed describe the same packages: each is listed once, from the lock
+    /// file (which has the dependency edges), with the installed package.json's licences when the lock has none.
+    /// Installed packages the lock file does not name (installed by hand, another project) stay.
+    /// </summary>
+    protected override IReadOnlyList<Package> Complete(IReadOnlyList<Package> packages)
+    {
+        var locked = packages.Where(p => IsLockFile(p.Location.Path))
+            .GroupBy(p => PathMatch.Directory(p.Location.Path).ToString(), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.GroupBy(p => (p.Name, p.Version)).ToDictionary(v => v.Key, v => v.First()), StringComparer.Ordinal);
+        if (locked.Count == 0) return packages;
+        var licenses = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var kept = new List<Package>(packages.Count);
+        foreach (var package in packages)
+        {
+            if (!IsLockFile(package.Location.Path) && ProjectOf(package.Location.Path) is { } project
+                && locked.TryGetValue(project, out var lockPackages) && lockPackages.TryGetValue((package.Name, package.Version), out var entry))
+            {
+                if (entry.Licenses.Count == 0 && package.Licenses.Count > 0) licenses[entry.Id] = package.Licenses;
+                continue;
+            }
+            kept.Add(package);
+        }
+        return [.. kept.Select(p => licenses.TryGetValue(p.Id, out var l) ? p with { Licenses = l } : p)];
+    }
+
+    private static bool IsLockFile(string path) =>
+        PathMatch.FileName(path).SequenceEqual("package-lock.json") || PathMatch.FileName(path).SequenceEqual("npm-shrinkwrap.json");
+
+    /// <summary>The project an installed package belongs to: the folder holding the outermost node_modules.</summary>
+    private static string? ProjectOf(string path)
+    {
+        var at = path.StartsWith("node_modules/", StringComparison.Ordinal) ? 0 : path.IndexOf("/node_modules/", StringComparison.Ordinal);
+        return at switch { < 0 => null, 0 => "", _ => path[..at] };
+    }
+
     /// <summary><c>…/node_modules/name/package.json</c> or <c>…/node_modules/@scope/name/package.json</c>;
     /// not the package.json files that packages ship in sub-folders (<c>dist/esm/package.json</c>).</summary>
     private static bool IsInstalledPackageRoot(ReadOnlySpan<char> path)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
 using Gatehouse.Cli.Commands;
 using Gatehouse.Cli.Hosting;
 using Gatehouse.Contracts;
@@ -39,25 +38,9 @@ public static class PushToDecision
                     throw new InvalidOperationException($"importing advisories failed: {quiet}");
             }
             var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-            await using var app = GatehouseHost.Build(new HostSettings
-            {
-                Urls = "http://127.0.0.1:0",
-                Configuration = new Dictionary<string, string?>
-                {
-                    ["Gatehouse:RegistryWatcher:BearerToken"] = token,
-                    ["Gatehouse:RegistryWatcher:PublishTimeout"] = "00:00:30",
-                    ["Gatehouse:Decisions:MacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-                    ["Gatehouse:Registries:bench:Host"] = Host,
-                    ["Gatehouse:Registries:bench:Layout"] = layout,
-                    ["Gatehouse:Scanner:Advisories:Path"] = scenario.AdvisoryStore,
-                    ["Gatehouse:Signer:Authorities:demo-release:Key:PublicKeyPem"] = scenario.PublicKeyPem,
-                    ["Gatehouse:Signer:Signing:KeyPath"] = scenario.KeyPath,
-                    ["Gatehouse:Policy:Files:0"] = scenario.PolicyFiles[0],
-                    ["Gatehouse:Policy:Files:1"] = scenario.PolicyFiles[1],
-                    ["Gatehouse:Admission:WarmupRounds"] = "0",
-                    ["Logging:LogLevel:Default"] = "Warning",
-                },
-            });
+            var configuration = scenario.HostConfiguration(Host, layout, token);
+            configuration["Gatehouse:Admission:WarmupRounds"] = "0";
+            await using var app = GatehouseHost.Build(new HostSettings { Urls = "http://127.0.0.1:0", Configuration = configuration });
             await app.StartAsync();
             var images = app.Services.GetRequiredService<IImageStoreFactory>().ForRegistry(Host);
             var image = await images.ResolveAsync(Repository, "12");
@@ -68,7 +51,7 @@ public static class PushToDecision
             using var http = new HttpClient { BaseAddress = app.BoundAddress() };
             using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/distribution")
             {
-                Content = new StringContent(Notification(image.ManifestDigest, image.ManifestDescriptor.MediaType, image.ManifestDescriptor.Size), Encoding.UTF8),
+                Content = new StringContent(DemoScenario.PushNotification(Host, Repository, "12", image.ManifestDigest, image.ManifestDescriptor.MediaType, image.ManifestDescriptor.Size), Encoding.UTF8),
             };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.docker.distribution.events.v1+json");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -104,20 +87,4 @@ public static class PushToDecision
             File.Copy(file, target);
         }
     }
-
-    private static string Notification(string digest, string mediaType, long size) => new JsonObject
-    {
-        ["events"] = new JsonArray(new JsonObject
-        {
-            ["id"] = Guid.NewGuid().ToString(),
-            ["timestamp"] = DateTimeOffset.UtcNow.ToString("O"),
-            ["action"] = "push",
-            ["target"] = new JsonObject
-            {
-                ["mediaType"] = mediaType, ["digest"] = digest, ["size"] = size, ["repository"] = Repository,
-                ["url"] = $"http://{Host}/v2/{Repository}/manifests/{digest}", ["tag"] = "12",
-            },
-            ["request"] = new JsonObject { ["host"] = Host, ["method"] = "PUT", ["useragent"] = "gatehouse-bench" },
-        }),
-    }.ToJsonString();
 }

@@ -67,24 +67,8 @@ public static class DemoCommand
 
         var spans = new List<Activity>();
         var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        var configuration = new Dictionary<string, string?>
-        {
-            ["Gatehouse:RegistryWatcher:BearerToken"] = token,
-            // The in-memory bus's first publish also starts its consumers; a loaded machine must not turn that into a 503.
-            ["Gatehouse:RegistryWatcher:PublishTimeout"] = "00:00:30",
-            ["Gatehouse:Decisions:MacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Gatehouse:Registries:demo:Host"] = RegistryHost,
-            ["Gatehouse:Registries:demo:Layout"] = layout,
-            ["Gatehouse:Scanner:Advisories:Path"] = scenario.AdvisoryStore,
-            ["Gatehouse:Signer:Signing:KeyPath"] = scenario.KeyPath,
-            ["Gatehouse:Signer:Authorities:demo-release:Key:PublicKeyPem"] = scenario.PublicKeyPem,
-            ["Gatehouse:Policy:Files:0"] = scenario.PolicyFiles[0],
-            ["Gatehouse:Policy:Files:1"] = scenario.PolicyFiles[1],
-            [$"Gatehouse:Admission:Namespaces:{DemoScenario.ProdNamespace}:Labels:gatehouse.dev/profile"] = "prod",
-            [$"Gatehouse:Admission:Namespaces:{DemoScenario.DevNamespace}:Labels:gatehouse.dev/profile"] = "dev",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Gatehouse.Admission"] = "Error", // the demo prints the break-glass audit itself
-        };
+        var configuration = scenario.HostConfiguration(RegistryHost, layout, token);
+        configuration["Logging:LogLevel:Gatehouse.Admission"] = "Error"; // the demo prints the break-glass audit itself
         var settings = new HostSettings
         {
             Urls = "http://127.0.0.1:0",
@@ -105,7 +89,7 @@ public static class DemoCommand
         using var http = new HttpClient { BaseAddress = address };
         var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/distribution")
         {
-            Content = new StringContent(Notification(image.Digest, image.Manifest.MediaType, image.Manifest.Size), Encoding.UTF8),
+            Content = new StringContent(DemoScenario.PushNotification(RegistryHost, DemoImage.Repository, DemoImage.Tag, image.Digest, image.Manifest.MediaType, image.Manifest.Size), Encoding.UTF8),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.docker.distribution.events.v1+json");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -180,24 +164,4 @@ public static class DemoCommand
 
     private static string Summarize(string? json, string arrayName) =>
         json is null ? "nothing (timed out)" : (JsonNode.Parse(json)?[arrayName]?.AsArray().Count ?? 0).ToString();
-
-    private static string Notification(string digest, string mediaType, long size) => new JsonObject
-    {
-        ["events"] = new JsonArray(new JsonObject
-        {
-            ["id"] = Guid.NewGuid().ToString(),
-            ["timestamp"] = DateTimeOffset.UtcNow.ToString("O"),
-            ["action"] = "push",
-            ["target"] = new JsonObject
-            {
-                ["mediaType"] = mediaType,
-                ["digest"] = digest,
-                ["size"] = size,
-                ["repository"] = DemoImage.Repository,
-                ["url"] = $"http://{RegistryHost}/v2/{DemoImage.Repository}/manifests/{digest}",
-                ["tag"] = DemoImage.Tag,
-            },
-            ["request"] = new JsonObject { ["host"] = RegistryHost, ["method"] = "PUT", ["useragent"] = "gatehouse-demo" },
-        }),
-    }.ToJsonString();
 }

@@ -45,6 +45,47 @@ public sealed class DemoScenario
 
     public static DemoScenario WriteTo(string work, string registryHost) => new(work, registryHost);
 
+    /// <summary>The all-in-one host's settings for this scenario: the layout served as the registry, the advisory
+    /// store, the signing key and its authority, the profiles, and namespaces labelled for each profile.</summary>
+    public Dictionary<string, string?> HostConfiguration(string registryHost, string layout, string webhookToken) => new()
+    {
+        ["Gatehouse:RegistryWatcher:BearerToken"] = webhookToken,
+        // The in-memory bus's first publish also starts its consumers; a loaded machine must not turn that into a 503.
+        ["Gatehouse:RegistryWatcher:PublishTimeout"] = "00:00:30",
+        ["Gatehouse:Decisions:MacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        ["Gatehouse:Registries:scenario:Host"] = registryHost,
+        ["Gatehouse:Registries:scenario:Layout"] = layout,
+        ["Gatehouse:Scanner:Advisories:Path"] = AdvisoryStore,
+        ["Gatehouse:Signer:Signing:KeyPath"] = KeyPath,
+        ["Gatehouse:Signer:Authorities:demo-release:Key:PublicKeyPem"] = PublicKeyPem,
+        ["Gatehouse:Policy:Files:0"] = PolicyFiles[0],
+        ["Gatehouse:Policy:Files:1"] = PolicyFiles[1],
+        [$"Gatehouse:Admission:Namespaces:{ProdNamespace}:Labels:gatehouse.dev/profile"] = "prod",
+        [$"Gatehouse:Admission:Namespaces:{DevNamespace}:Labels:gatehouse.dev/profile"] = "dev",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    /// <summary>The notification Docker Distribution sends for a manifest push (one event).</summary>
+    public static string PushNotification(string registryHost, string repository, string tag, string digest, string mediaType, long size) => new JsonObject
+    {
+        ["events"] = new JsonArray(new JsonObject
+        {
+            ["id"] = Guid.NewGuid().ToString(),
+            ["timestamp"] = DateTimeOffset.UtcNow.ToString("O"),
+            ["action"] = "push",
+            ["target"] = new JsonObject
+            {
+                ["mediaType"] = mediaType,
+                ["digest"] = digest,
+                ["size"] = size,
+                ["repository"] = repository,
+                ["url"] = $"http://{registryHost}/v2/{repository}/manifests/{digest}",
+                ["tag"] = tag,
+            },
+            ["request"] = new JsonObject { ["host"] = registryHost, ["method"] = "PUT", ["useragent"] = "gatehouse-demo" },
+        }),
+    }.ToJsonString();
+
     /// <summary>A Pod CREATE as the API server sends it to a validating webhook.</summary>
     public static string PodReview(string ns, string image, string user, string[] groups, string? breakGlass = null)
     {

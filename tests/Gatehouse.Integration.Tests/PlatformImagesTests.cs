@@ -40,7 +40,8 @@ public sealed record PlatformImage(string Service, string Image, string Digest, 
 /// <summary>
 /// Gatehouse's own images — built by the .NET SDK on the project's own base and pushed to the local registry by
 /// scripts/build-platform-images.sh in ./test.sh, before any pipeline listened — go through Gatehouse's pipeline:
-/// each gets an SBOM (scanner), a signature verification (signer) and a decision under every profile (policy).
+/// each gets an SBOM (scanner), is promoted by a release profile, signed and attested by Gatehouse's signer, and then
+/// admitted by a prod profile that trusts only the platform key (policy).
 /// </summary>
 [Collection(RealServicesCollection.Name)]
 public sealed class PlatformImagesTests : IDisposable
@@ -51,16 +52,26 @@ public sealed class PlatformImagesTests : IDisposable
     public void Dispose() => _work.Delete(recursive: true);
 
     [Fact]
-    public async Task Each_of_Gatehouse_own_images_gets_an_sbom_a_signature_verification_and_a_decision_from_its_pipeline()
+    public async Task Each_of_Gatehouse_own_images_is_scanned_promoted_signed_by_Gatehouse_and_then_admitted_by_prod()
     {
         var images = PlatformImage.ReadAll(TestInfra.PlatformImagesFile);
-        // The example prod profile under a name of this run only (decision records are per profile and digest in the
-        // shared store), approving the registry the images were pushed to.
-        var profile = $"platform-{Guid.NewGuid():N}"[..17];
+        // Two profiles of this run only (decision records are per profile and digest in the shared store): a release
+        // gate that promotes what it allows — the signer then signs it and attests its SBOM and report with the
+        // platform key — and a prod profile that admits only images signed with that key.
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var (release, prod) = ($"release-{run}", $"prod-{run}");
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var keyPath = Path.Combine(_work.FullName, "platform.key");
+        await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
         var policyFile = Path.Combine(_work.FullName, "policy.yaml");
-        await File.WriteAllTextAsync(policyFile, ProdProfileAs(profile, $"{TestInfra.Registry}/gatehouse/**"));
+        await File.WriteAllTextAsync(policyFile, Profiles(release, prod, $"{TestInfra.Registry}/gatehouse/**", key.ExportSubjectPublicKeyInfoPem()));
         await using var pipeline = await RealPipeline.StartAsync(new RealPipelineOptions
         {
+            Signer = new Dictionary<string, string?>
+            {
+                ["Gatehouse:Signer:Signing:KeyPath"] = keyPath,
+                ["Gatehouse:Signer:Authorities:platform-release:Key:PublicKeyPem"] = key.ExportSubjectPublicKeyInfoPem(),
+            },
             Policy = new Dictionary<string, string?>
             {
                 ["Gatehouse:Policy:Source"] = "Files",
@@ -83,6 +94,7 @@ public sealed class PlatformImagesTests : IDisposable
             await store.DeleteAsync(StoreKeys.SignatureArtifacts(image.Digest));
             await store.DeleteAsync(SignerStoreKeys.Attestations(image.Digest));
             await store.DeleteAsync(SignerStoreKeys.VerificationFingerprint(image.Registry, image.Repository, image.Digest));
+            await store.DeleteAsync(SignerStoreKeys.Promotion(image.Digest));
         }
         var registry = pipeline.Images.ForRegistry(TestInfra.Registry);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{TestInfra.WebhookPort}") };
@@ -117,29 +129,26 @@ public sealed class PlatformImagesTests : IDisposable
             var referrers = await registry.GetReferrersAsync(image.Repository, image.Digest, "application/vnd.cyclonedx+json");
             Assert.Contains(referrers, r => record.SbomRef.EndsWith(r.Digest, StringComparison.Ordinal));
 
-            // Signer: the signature artifacts were looked for and verified (none: the images are not signed yet).
-            var attestations = await Eventually.GetAsync(() => store.GetAsync(SignerStoreKeys.Attestations(image.Digest)), Patience,
-                $"the signature verification of {image.Service}");
-            using (var verified = JsonDocument.Parse(attestations))
-            {
-                Assert.Equal(image.Digest, verified.RootElement.GetProperty("digest").GetString());
-                Assert.Equal(0, verified.RootElement.GetProperty("attestations").GetArrayLength());
-            }
-            Assert.NotNull(await store.GetAsync(StoreKeys.SignatureArtifacts(image.Digest)));
-
-            // Policy: a decision, made with the signature facts (not "signatures unknown"): denied, because the
-            // images are not signed yet; the registry is approved.
+            // Release allows and promotes; the signer signs and attests the image in the registry; the pushed
+            // signature is verified (its own notification comes back through the watcher); prod then admits it.
             var decision = await Eventually.GetAsync(async () =>
                 {
-                    var json = await store.GetAsync(StoreKeys.Decision(profile, image.Digest));
+                    var json = await store.GetAsync(StoreKeys.Decision(prod, image.Digest));
                     var current = json is null ? null : JsonSerializer.Deserialize(json, DecisionJsonContext.Default.DecisionRecord);
-                    return current is not null && current.Reasons.All(r => r.Code != ReasonCodes.SignaturesUnknown) ? current : null;
-                }, Patience, $"the {profile} decision of {image.Service} with its signature facts");
-            Assert.Equal((image.Digest, profile), (decision.Digest, decision.Profile));
-            Assert.Equal(DecisionStatus.Deny, decision.Status);
-            Assert.Contains(decision.Reasons, r => r.Code == ReasonCodes.SignatureMissing);
+                    return current?.Status == DecisionStatus.Allow ? current : null;
+                }, Patience, $"the {prod} decision of {image.Service} to allow it once Gatehouse signed it");
+            Assert.Contains(decision.Reasons, r => r.Code == ReasonCodes.SignatureVerified && r.Message.Contains("platform-release", StringComparison.Ordinal));
             Assert.Contains(decision.Reasons, r => r.Code == ReasonCodes.RegistryApproved);
-            Assert.DoesNotContain(decision.Reasons, r => r.Code is ReasonCodes.ManifestUnknown or ReasonCodes.AnalysisFailed);
+            Assert.Equal(DecisionStatus.Allow, (await RecordAsync(store, release, image.Digest))?.Status);
+            var attestations = await Eventually.GetAsync(async () => await store.GetAsync(SignerStoreKeys.Attestations(image.Digest)) is { } json
+                    && JsonDocument.Parse(json).RootElement.GetProperty("attestations").GetArrayLength() == 2 ? json : null,
+                Patience, $"the SBOM and vulnerability attestations of {image.Service}");
+            using (var verified = JsonDocument.Parse(attestations))
+            {
+                Assert.Equal(["https://cosign.sigstore.dev/attestation/vuln/v1", "https://cyclonedx.org/bom"],
+                    verified.RootElement.GetProperty("attestations").EnumerateArray()
+                        .Select(a => a.GetProperty("predicateType").GetString()).Order(StringComparer.Ordinal));
+            }
         }
         Console.WriteLine($"platform images: SBOM, signatures and decisions for {images.Count} images within {clock.Elapsed.TotalSeconds:F0} s");
     }
@@ -190,21 +199,52 @@ public sealed class PlatformImagesTests : IDisposable
         }
     }
 
-    /// <summary>deploy/k8s/examples/imagepolicy-prod.yaml renamed to <paramref name="profile"/>, with one more approved registry pattern.</summary>
-    private static string ProdProfileAs(string profile, string registryPattern)
+    private static async Task<DecisionRecord?> RecordAsync(Gatehouse.ServiceDefaults.Store.IKeyValueStore store, string profile, string digest) =>
+        await store.GetAsync(StoreKeys.Decision(profile, digest)) is { } json ? JsonSerializer.Deserialize(json, DecisionJsonContext.Default.DecisionRecord) : null;
+
+    /// <summary>A promoting release gate and a prod profile trusting the platform key, as an operator writes them.</summary>
+    private static string Profiles(string release, string prod, string registryPattern, string publicKeyPem)
     {
-        var yaml = File.ReadAllText(Path.Combine(RepoPaths.Root, "deploy", "k8s", "examples", "imagepolicy-prod.yaml"));
-        foreach (var (from, to) in new[]
-        {
-            ("\n  name: prod\n", $"\n  name: {profile}\n"),
-            ("\n  profile: prod\n", $"\n  profile: {profile}\n"),
-            ("\n  registries:\n", $"\n  registries:\n    - {registryPattern}\n"),
-        })
-        {
-            Assert.Contains(from, yaml, StringComparison.Ordinal);
-            yaml = yaml.Replace(from, to, StringComparison.Ordinal);
-        }
-        return yaml;
+        var pem = string.Join("\n", publicKeyPem.Trim().Split('\n').Select(line => "                " + line.TrimEnd('\r')));
+        return $$"""
+            apiVersion: gatehouse.dev/v1alpha1
+            kind: ImagePolicy
+            metadata:
+              name: {{release}}
+            spec:
+              profile: {{release}}
+              namespaceSelector:
+                matchLabels:
+                  gatehouse.dev/profile: {{release}}
+              registries:
+                - {{registryPattern}}
+              vulnerabilities:
+                denySeverity: CRITICAL
+                onlyFixable: true
+              promote: true
+            ---
+            apiVersion: gatehouse.dev/v1alpha1
+            kind: ImagePolicy
+            metadata:
+              name: {{prod}}
+            spec:
+              profile: {{prod}}
+              namespaceSelector:
+                matchLabels:
+                  gatehouse.dev/profile: {{prod}}
+              registries:
+                - {{registryPattern}}
+              requireDigest: true
+              signatures:
+                anyOf:
+                  - name: platform-release
+                    key:
+                      publicKey: |
+            {{pem}}
+              vulnerabilities:
+                denySeverity: HIGH
+                onlyFixable: true
+            """;
     }
 
     /// <summary>What the registry sends for a manifest push (as tools/gatehouse's demo builds it), with a fresh event id.</summary>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Gatehouse.Cli.Commands;
 using Gatehouse.Contracts;
 using Gatehouse.Contracts.Decisions;
 using Gatehouse.Policy.Model;
@@ -105,7 +105,7 @@ public sealed class PlatformImagesTests : IDisposable
             Assert.Equal(image.Digest, manifest.Digest);
             using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/distribution")
             {
-                Content = new StringContent(Notification(image, manifest.MediaType, manifest.Bytes.Length), Encoding.UTF8),
+                Content = new StringContent(DemoScenario.PushNotification(image.Registry, image.Repository, image.Tag, image.Digest, manifest.MediaType, manifest.Bytes.Length), Encoding.UTF8),
             };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.docker.distribution.events.v1+json");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestInfra.WebhookToken);
@@ -246,27 +246,6 @@ public sealed class PlatformImagesTests : IDisposable
                 onlyFixable: true
             """;
     }
-
-    /// <summary>What the registry sends for a manifest push (as tools/gatehouse's demo builds it), with a fresh event id.</summary>
-    private static string Notification(PlatformImage image, string mediaType, long size) => new JsonObject
-    {
-        ["events"] = new JsonArray(new JsonObject
-        {
-            ["id"] = Guid.NewGuid().ToString(),
-            ["timestamp"] = DateTimeOffset.UtcNow.ToString("O"),
-            ["action"] = "push",
-            ["target"] = new JsonObject
-            {
-                ["mediaType"] = mediaType,
-                ["digest"] = image.Digest,
-                ["size"] = size,
-                ["repository"] = image.Repository,
-                ["url"] = $"http://{image.Registry}/v2/{image.Repository}/manifests/{image.Digest}",
-                ["tag"] = image.Tag,
-            },
-            ["request"] = new JsonObject { ["host"] = image.Registry, ["method"] = "PUT", ["useragent"] = "gatehouse-platform-images-test" },
-        }),
-    }.ToJsonString();
 
     private static void CopyDirectory(string from, string to)
     {

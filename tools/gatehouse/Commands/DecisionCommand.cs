@@ -4,7 +4,6 @@ using Gatehouse.Contracts.Decisions;
 using Gatehouse.Policy.Decisions;
 using Gatehouse.Policy.Model;
 using Gatehouse.ServiceDefaults.Store;
-using StackExchange.Redis;
 
 namespace Gatehouse.Cli.Commands;
 
@@ -39,12 +38,6 @@ public static class DecisionCommand
             await stderr.WriteLineAsync($"gatehouse decision: {error}");
             return 2;
         }
-        var address = parsed.Value("--redis") ?? Environment.GetEnvironmentVariable("GATEHOUSE_REDIS");
-        if (string.IsNullOrWhiteSpace(address))
-        {
-            await stderr.WriteLineAsync("gatehouse decision: the decision cache lives in Redis; give --redis HOST:PORT or set GATEHOUSE_REDIS");
-            return 2;
-        }
         DecisionMac? mac;
         try
         {
@@ -57,22 +50,9 @@ public static class DecisionCommand
             return 2;
         }
 
-        ConnectionMultiplexer redis;
-        try
-        {
-            var options = ConfigurationOptions.Parse(address);
-            options.ConnectTimeout = 3000;
-            redis = await ConnectionMultiplexer.ConnectAsync(options);
-        }
-        catch (RedisConnectionException ex)
-        {
-            await stderr.WriteLineAsync($"gatehouse decision: cannot reach Redis at {address}: {ex.Message}");
-            return 2;
-        }
-        using (redis)
-        {
-            return await PrintAsync(new RedisKeyValueStore(redis), reference, parsed.Value("--profile"), mac, stdout);
-        }
+        using var redis = await CliRedis.ConnectAsync("decision", parsed.Value("--redis"), "the decision cache lives", stderr);
+        if (redis is null) return 2;
+        return await PrintAsync(new RedisKeyValueStore(redis), reference, parsed.Value("--profile"), mac, stdout);
     }
 
     /// <summary>Prints every decision of the image (one profile, or all with published versions).</summary>

@@ -3,7 +3,6 @@ using Gatehouse.Policy.Inventory;
 using Gatehouse.Policy.Where;
 using Gatehouse.ServiceDefaults.Store;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Gatehouse.Cli.Commands;
 
@@ -41,28 +40,9 @@ public static class WhereCommand
             await stderr.WriteLineAsync($"gatehouse where: {error}");
             return 2;
         }
-        var address = parsed.Value("--redis") ?? Environment.GetEnvironmentVariable("GATEHOUSE_REDIS");
-        if (string.IsNullOrWhiteSpace(address))
-        {
-            await stderr.WriteLineAsync("gatehouse where: the indexes and the inventory live in Redis; give --redis HOST:PORT or set GATEHOUSE_REDIS");
-            return 2;
-        }
-        ConnectionMultiplexer redis;
-        try
-        {
-            var options = ConfigurationOptions.Parse(address);
-            options.ConnectTimeout = 3000;
-            redis = await ConnectionMultiplexer.ConnectAsync(options);
-        }
-        catch (RedisConnectionException ex)
-        {
-            await stderr.WriteLineAsync($"gatehouse where: cannot reach Redis at {address}: {ex.Message}");
-            return 2;
-        }
-        using (redis)
-        {
-            return await PrintAsync(new RedisKeyValueStore(redis), query!, format, stdout);
-        }
+        using var redis = await CliRedis.ConnectAsync("where", parsed.Value("--redis"), "the indexes and the inventory live", stderr);
+        if (redis is null) return 2;
+        return await PrintAsync(new RedisKeyValueStore(redis), query!, format, stdout);
     }
 
     /// <summary>Runs the query on a store and prints it (tests pass an in-process store).</summary>

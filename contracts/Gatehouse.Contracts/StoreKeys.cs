@@ -70,4 +70,13 @@ public static class StoreKeys
 
     /// <summary>One pod's workload entries (JSON array of the exact texts added to <see cref="RunningImage"/>), so removal is exact.</summary>
     public static string RunningPod(string podKey) => $"{Prefix}run:pod:{podKey}";
+
+    /// <summary>Present (with a TTL) while some policy replica's pod watch is synced: the admission feed then adds nothing.</summary>
+    public const string InventoryWatchSynced = Prefix + "run:watch";
+
+    /// <summary>Periodic snapshots of the running images' impact (a list of JSON snapshots, newest first, capped): the dashboard's charts.</summary>
+    public const string ImpactHistory = Prefix + "impact:history";
+
+    /// <summary>The audit stream of break-glass uses (written by admission, read by the dashboard).</summary>
+    public const string BreakGlassAudit = Prefix + "audit:breakglass";
 }

@@ -13,7 +13,7 @@ public interface IBreakGlassAudit
 /// <summary>Redis stream <see cref="Key"/> (XADD), one entry per use, capped so it cannot grow without bound.</summary>
 public sealed class RedisBreakGlassAudit(IConnectionMultiplexer redis) : IBreakGlassAudit
 {
-    public const string Key = "gh:audit:breakglass";
+    public const string Key = Gatehouse.Contracts.StoreKeys.BreakGlassAudit;
 
     /// <summary>Approximate cap (MAXLEN ~): years of emergency use, bounded memory.</summary>
     public const int MaxEntries = 100_000;

@@ -32,5 +32,10 @@ internal static class MessageSamples
             At.AddHours(4), "prod", "hotfix for an outage", "127.0.0.1:5000/payments/api:1.4", "critical CVE-2024-0001 has a fix", At),
         [typeof(SignImage)] = new SignImage("127.0.0.1:5000", "demo/debian", Digest, "prod", new string('a', 64),
             "gh:vuln:" + Digest + ":report:" + new string('b', 16), "sha256:" + new string('c', 64), At),
+        [typeof(WorkloadAdmitted)] = new WorkloadAdmitted("payments", "Deployment", "api", "Pod/api-7d9c8f6b5-x2x4q",
+            [new AdmittedContainer("api", "127.0.0.1:5000/payments/api:1.4", Digest)], ["prod"], At),
+        [typeof(RunningImageDenied)] = new RunningImageDenied(Digest, "prod", "allow",
+            ["critical-cve-with-fix: CVE-2024-0001 in openssl 3.0.11-1~deb12u2 (fixed in 3.0.13-1~deb12u1)"], ["CVE-2024-0001"],
+            [new RunningWorkload("payments", "Deployment", "api", "api-7d9c8f6b5-x2x4q", "api", "watch")], At),
     };
 }

@@ -15,5 +15,7 @@ public static class MessageCatalog
         typeof(ScanRequested),
         typeof(BreakGlassUsed),
         typeof(SignImage),
+        typeof(WorkloadAdmitted),
+        typeof(RunningImageDenied),
     ];
 }

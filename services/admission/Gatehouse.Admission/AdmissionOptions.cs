@@ -32,6 +32,13 @@ public sealed class AdmissionOptions
     public TimeSpan ScanRequestWindow { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// An admitted workload is reported to the runtime inventory at most once per window with the same images
+    /// (controllers re-admit on every status change); zero turns the inventory feed off. Must stay well below the
+    /// inventory's AdmittedTtl, since a re-report is what keeps an admitted workload counted as running.
+    /// </summary>
+    public TimeSpan InventoryFeedWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// Profile for namespaces that no ImagePolicy selects; empty (the default): such namespaces are not governed.
     /// A name no policy defines gets a strict built-in profile (enforce, deny unknown, fail closed).
     /// </summary>
@@ -87,8 +94,8 @@ internal sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOpti
         if (o.Deadline < TimeSpan.FromMilliseconds(10) || o.Deadline > TimeSpan.FromSeconds(29))
             errors.Add($"{AdmissionOptions.Section}:Deadline must be between 10 ms and 29 s (the API server allows at most 30 s); was {o.Deadline}.");
         if (o.MaxStaleness < TimeSpan.Zero || o.L1MaxAge <= TimeSpan.Zero || o.TagCacheTtl < TimeSpan.Zero || o.ScanRequestWindow < TimeSpan.Zero
-            || o.UnknownNamespaceWait < TimeSpan.Zero)
-            errors.Add($"{AdmissionOptions.Section}: MaxStaleness, TagCacheTtl, ScanRequestWindow and UnknownNamespaceWait must not be negative and L1MaxAge must be positive.");
+            || o.UnknownNamespaceWait < TimeSpan.Zero || o.InventoryFeedWindow < TimeSpan.Zero)
+            errors.Add($"{AdmissionOptions.Section}: MaxStaleness, TagCacheTtl, ScanRequestWindow, InventoryFeedWindow and UnknownNamespaceWait must not be negative and L1MaxAge must be positive.");
         if (o.WarmupRounds is < 0 or > 10_000)
             errors.Add($"{AdmissionOptions.Section}:WarmupRounds must be between 0 and 10000.");
         if (o.L1Capacity < 100)

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Gatehouse.Admission;
 
 /// <summary>
-/// What admission tells the rest of the system (scan requests, break-glass uses), queued so the answer never
+/// What admission tells the rest of the system (scan requests, break-glass uses, admitted workloads), queued so the answer never
 /// waits for the broker or the audit stream. A digest is asked to be scanned at most once per window, since
 /// controllers retry a denied pod every few seconds.
 /// </summary>
@@ -19,7 +19,9 @@ public sealed class SideEffects(IOptions<AdmissionOptions> options, TimeProvider
     private readonly Channel<object> _queue = Channel.CreateBounded<object>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     private readonly ConcurrentDictionary<string, DateTimeOffset> _scanRequested = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _admitted = new(StringComparer.Ordinal);
     private readonly TimeSpan _window = options.Value.ScanRequestWindow;
+    private readonly TimeSpan _feedWindow = options.Value.InventoryFeedWindow;
 
     internal ChannelReader<object> Reader => _queue.Reader;
 
@@ -29,11 +31,24 @@ public sealed class SideEffects(IOptions<AdmissionOptions> options, TimeProvider
         var now = time.GetUtcNow();
         if (_scanRequested.TryGetValue(reference, out var last) && now - last < _window) return;
         _scanRequested[reference] = now;
-        if (_scanRequested.Count > 50_000) Prune(now);
+        if (_scanRequested.Count > 50_000) Prune(_scanRequested, now, _window);
         Enqueue(new ScanRequested(reference, reason, now));
     }
 
     public void BreakGlassUsed(BreakGlassUsed use) => Enqueue(use);
+
+    /// <summary>Queues the inventory feed for an admitted workload unless the same workload with the same images was queued within the window.</summary>
+    public void WorkloadAdmitted(WorkloadAdmitted admitted)
+    {
+        ArgumentNullException.ThrowIfNull(admitted);
+        if (_feedWindow == TimeSpan.Zero) return;
+        var key = $"{admitted.Namespace}/{admitted.OwnerKind}/{admitted.OwnerName}#{string.Join(',', admitted.Containers.Select(c => c.Name + "=" + c.Digest))}";
+        var now = time.GetUtcNow();
+        if (_admitted.TryGetValue(key, out var last) && now - last < _feedWindow) return;
+        _admitted[key] = now;
+        if (_admitted.Count > 50_000) Prune(_admitted, now, _feedWindow);
+        Enqueue(admitted);
+    }
 
     private void Enqueue(object item)
     {
@@ -41,11 +56,11 @@ public sealed class SideEffects(IOptions<AdmissionOptions> options, TimeProvider
         if (!_queue.Writer.TryWrite(item)) AdmissionTelemetry.SideEffectsDropped.Add(1, new KeyValuePair<string, object?>("type", item.GetType().Name));
     }
 
-    private void Prune(DateTimeOffset now)
+    private static void Prune(ConcurrentDictionary<string, DateTimeOffset> seen, DateTimeOffset now, TimeSpan window)
     {
-        foreach (var (reference, at) in _scanRequested)
+        foreach (var (key, at) in seen)
         {
-            if (now - at >= _window) _scanRequested.TryRemove(reference, out _);
+            if (now - at >= window) seen.TryRemove(key, out _);
         }
     }
 }
@@ -66,6 +81,9 @@ internal sealed partial class SideEffectPublisher(SideEffects effects, IBus bus,
                 {
                     case ScanRequested scan:
                         await RetryAsync(ct => bus.Publish(scan, ct), "publish ScanRequested " + scan.Reference, stoppingToken);
+                        break;
+                    case WorkloadAdmitted admitted:
+                        await RetryAsync(ct => bus.Publish(admitted, ct), "publish WorkloadAdmitted " + admitted.Object, stoppingToken);
                         break;
                     case BreakGlassUsed use:
                         // The audit entry first: it is the record that must exist whatever happens to the message.

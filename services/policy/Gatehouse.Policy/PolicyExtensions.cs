@@ -2,6 +2,7 @@ using Gatehouse.Contracts.Decisions;
 using Gatehouse.Policy.Consumers;
 using Gatehouse.Policy.Decisions;
 using Gatehouse.Policy.Facts;
+using Gatehouse.Policy.Impact;
 using Gatehouse.Policy.Inventory;
 using Gatehouse.Policy.Sources;
 using Gatehouse.Policy.Where;
@@ -50,6 +51,7 @@ public static class PolicyExtensions
         services.AddSingleton<RedecideWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<RedecideWorker>());
         builder.AddRuntimeInventory();
+        builder.AddImpact();
 
         if (usesRedis)
         {
@@ -71,6 +73,7 @@ public static class PolicyExtensions
         bus.AddConsumer<VulnerabilitiesFoundConsumer>();
         bus.AddConsumer<SignaturesVerifiedConsumer>();
         bus.AddConsumer<ImageAnalysisFailedConsumer>();
+        bus.AddConsumer<WorkloadAdmittedConsumer>();
         return bus;
     }
 

@@ -33,6 +33,9 @@ public sealed class ProfileVerdict(AdmissionProfile profile)
     public (BreakGlassGrant Grant, string Denial, List<ImageFinding> Bypassed)? BreakGlass { get; set; }
 
     public string Outcome { get; set; } = "allowed";
+
+    /// <summary>The profile's finding for each image slot, in slot order (digests for the inventory feed).</summary>
+    public IReadOnlyList<ImageFinding> Findings { get; set; } = [];
 }
 
 /// <summary>
@@ -50,7 +53,7 @@ public sealed partial class ResponseComposer(
 
     public ProfileVerdict Compose(ReviewContext context, AdmissionProfile profile, IReadOnlyList<ImageFinding> findings)
     {
-        var verdict = new ProfileVerdict(profile);
+        var verdict = new ProfileVerdict(profile) { Findings = findings };
         List<ImageFinding>? denies = null;
         foreach (var finding in findings)
         {
@@ -128,6 +131,7 @@ public sealed partial class ResponseComposer(
             if (allowed && verdict.BreakGlass is { } used) CommitBreakGlass(context, verdict.Profile, used.Grant, used.Denial, used.Bypassed, activity);
         }
 
+        if (allowed && !context.DryRun && verdicts.Count > 0) FeedInventory(context, verdicts);
         var outcome = !allowed ? "denied" : verdicts.Count == 1 ? verdicts[0].Outcome : string.Join(",", verdicts.Select(v => v.Outcome).Distinct());
         activity?.SetTag("gatehouse.outcome", outcome);
         AdmissionTelemetry.Answers.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
@@ -168,6 +172,18 @@ public sealed partial class ResponseComposer(
                 context.Namespace, context.ObjectName, deny.Digest ?? deny.Slot.Image, grant.User, ticket, a.ExpiresAt,
                 profile.Name, a.Reason, deny.Slot.Image, deny.Text, now));
         }
+    }
+
+    /// <summary>The runtime inventory learns what was admitted (its only source where the pod watch is not permitted).</summary>
+    private void FeedInventory(ReviewContext context, IReadOnlyList<ProfileVerdict> verdicts)
+    {
+        // Every profile looked up the same images; the first finding with a digest per slot names what will run.
+        var findings = verdicts[0].Findings;
+        if (verdicts.Count > 1)
+        {
+            findings = [.. findings.Select((f, i) => f.Digest is not null ? f : verdicts.Where(v => i < v.Findings.Count).Select(v => v.Findings[i]).FirstOrDefault(o => o.Digest is not null) ?? f)];
+        }
+        if (AdmittedWorkload.From(context, findings, [.. verdicts.Select(v => v.Profile.Name)], time.GetUtcNow()) is { } admitted) effects.WorkloadAdmitted(admitted);
     }
 
     private void RequestScan(ReviewContext context, AdmissionProfile profile, ImageFinding finding)

@@ -3,6 +3,7 @@ using Gatehouse.Contracts;
 using Gatehouse.Contracts.Decisions;
 using Gatehouse.Contracts.Messages;
 using Gatehouse.Policy.Facts;
+using Gatehouse.Policy.Impact;
 using Gatehouse.Policy.Model;
 using Gatehouse.ServiceDefaults.Store;
 using MassTransit;
@@ -15,7 +16,7 @@ namespace Gatehouse.Policy.Decisions;
 /// one record and publishes nothing twice. <c>ImageDecided</c> is published after the record is written and
 /// remembered by MAC, so a publish that failed is retried by the message's redelivery.
 /// </summary>
-public sealed class DecisionRecorder(IKeyValueStore store, DecisionMac mac, IDecisionAnnouncer announcer, TimeProvider time)
+public sealed class DecisionRecorder(IKeyValueStore store, DecisionMac mac, IDecisionAnnouncer announcer, ImpactNotifier impact, TimeProvider time)
 {
     /// <summary>Profiles whose versions are published (so a removed profile's versions can be withdrawn).</summary>
     public const string ProfilesKey = FactStore.Prefix + "profiles";
@@ -37,6 +38,7 @@ public sealed class DecisionRecorder(IKeyValueStore store, DecisionMac mac, IDec
         else
         {
             record = mac.Sign(decided with { DecidedAt = time.GetUtcNow() });
+            await impact.BeforeWriteAsync(existing, record);
             await store.SetAsync(key, JsonSerializer.Serialize(record, DecisionJsonContext.Default.DecisionRecord));
             await announcer.AnnounceAsync(new DecisionAnnouncement(record.Profile, record.Digest));
         }
@@ -48,6 +50,7 @@ public sealed class DecisionRecorder(IKeyValueStore store, DecisionMac mac, IDec
                 [.. record.Reasons.Select(r => $"{r.Code}: {r.Message}")], record.PolicyGeneration, record.DecidedAt), cancellationToken);
             await store.SetAsync(publishedKey, record.Mac);
         }
+        await impact.AfterWriteAsync(record, publisher, cancellationToken);
         return record;
     }
 

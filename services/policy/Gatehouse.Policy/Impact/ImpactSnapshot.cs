@@ -25,4 +25,5 @@ public sealed record ImpactSnapshot(
 
 [JsonSerializable(typeof(ImpactSnapshot))]
 [JsonSerializable(typeof(ImpactSnapshot[]))]
+[JsonSerializable(typeof(string[]))]
 internal sealed partial class ImpactJsonContext : JsonSerializerContext;

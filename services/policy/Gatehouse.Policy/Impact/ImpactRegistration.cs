@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Gatehouse.Policy.Impact;
+
+internal static class ImpactRegistration
+{
+    /// <summary>Impact of decisions on what runs: the turn-to-deny event, snapshots, their history and gauges.</summary>
+    public static void AddImpact(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ImpactOptions>().BindConfiguration(ImpactOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ImpactOptions>, ImpactOptionsValidator>();
+        services.AddSingleton<NamespaceProfiles>();
+        services.AddSingleton<ImpactNotifier>();
+        services.AddSingleton<ImpactCalculator>();
+        services.TryAddSingleton<ImpactHistory>();
+        services.AddSingleton(sp => new ImpactSampler(sp.GetRequiredService<ImpactCalculator>(), sp.GetRequiredService<ImpactHistory>(),
+            () => true, sp.GetRequiredService<IOptions<ImpactOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ImpactSampler>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<ImpactSampler>());
+    }
+}

@@ -64,6 +64,9 @@ public sealed class PolicyServiceFactory : WebApplicationFactory<Program>
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
+    /// <summary>More test services (set before the first request), e.g. a Kubernetes client for the fake API server.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; set; }
+
     public ITestHarness Harness => Services.GetRequiredService<ITestHarness>();
 
     public DecisionMac Mac { get; } = new(Convert.FromBase64String(MacKey));
@@ -87,6 +90,7 @@ public sealed class PolicyServiceFactory : WebApplicationFactory<Program>
             services.AddMassTransitTestHarness();
             services.RemoveAll<IKeyValueStore>();
             services.AddSingleton<IKeyValueStore>(Store);
+            ConfigureServices?.Invoke(services);
         });
     }
 

@@ -1,3 +1,6 @@
+using Gatehouse.Policy.Sources;
+using Gatehouse.ServiceDefaults.Store;
+using k8s;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -14,7 +17,9 @@ internal static class ImpactRegistration
         var services = builder.Services;
         services.AddOptions<ImpactOptions>().BindConfiguration(ImpactOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImpactOptions>, ImpactOptionsValidator>();
-        services.AddSingleton<NamespaceProfiles>();
+        // The API is asked for namespace labels only where the pod watch runs (its client is registered then).
+        services.AddSingleton(sp => new NamespaceProfiles(sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<PolicySetHolder>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetService<IKubernetes>()));
         services.AddSingleton<ImpactNotifier>();
         services.AddSingleton<ImpactCalculator>();
         services.TryAddSingleton<ImpactHistory>();

@@ -43,7 +43,8 @@ REDIS_DIR="$STATE/redis"
 REGISTRY_DIR="$STATE/registry"
 BIN_DIR="$STATE/bin"
 
-PACKAGES=(rabbitmq-server redis-server docker-registry skopeo umoci debootstrap)
+# chromium (and a font for its text) for the dashboard tests, driven by Playwright with its executable path set.
+PACKAGES=(rabbitmq-server redis-server docker-registry skopeo umoci debootstrap chromium fonts-dejavu-core)
 ALL_SERVICES=(rabbitmq redis registry)
 
 log() { printf '[infra %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }

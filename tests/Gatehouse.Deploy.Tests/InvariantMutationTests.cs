@@ -34,6 +34,16 @@ public sealed class InvariantMutationTests
         ["wildcard verb"] = (o => o.Find("ClusterRole", "gatehouse-policy")!.Json["rules"]![0]!["verbs"] = new JsonArray("*"), Invariants.RbacIsLeastPrivilege),
         ["wildcard resource"] = (o => o.Find("ClusterRole", "gatehouse-admission")!.Json["rules"]![0]!["resources"] = new JsonArray("*"), Invariants.RbacIsLeastPrivilege),
         ["write verb"] = (o => o.Find("Role", "gatehouse-policy-keys")!.Json["rules"]![0]!["verbs"] = new JsonArray("get", "update"), Invariants.RbacIsLeastPrivilege),
+        ["lease deletable"] = (o => LeaseRule(o, 1)["verbs"] = new JsonArray("create", "delete"), Invariants.RbacIsLeastPrivilege),
+        ["lease update for any name"] = (o => LeaseRule(o, 0).Remove("resourceNames"), Invariants.RbacIsLeastPrivilege),
+        ["lease writes cluster-wide"] = (o => o.Find("Role", "gatehouse-policy-leader-election")!.Json["kind"] = "ClusterRole", Invariants.RbacIsLeastPrivilege),
+        ["replicasets not readable"] = (o => PolicyRule(o, "apps")["resources"] = new JsonArray("deployments"), Invariants.PolicyCanKeepTheInventory),
+        ["jobs not readable"] = (o => PolicyRule(o, "batch")["verbs"] = new JsonArray("list"), Invariants.PolicyCanKeepTheInventory),
+        ["lease not updatable"] = (o => LeaseRule(o, 0)["verbs"] = new JsonArray("get"), Invariants.PolicyCanKeepTheInventory),
+        ["other lease named"] = (o => LeaseRule(o, 0)["resourceNames"] = new JsonArray("gatehouse-policy"), Invariants.PolicyCanKeepTheInventory),
+        ["lease role unbound"] = (o => o.Find("RoleBinding", "gatehouse-policy-leader-election")!.Json["metadata"]!["namespace"] = "default",
+            Invariants.PolicyCanKeepTheInventory),
+        ["pod name literal"] = (o => Env(o, "gatehouse-policy", "POD_NAME")["value"] = "gatehouse-policy", Invariants.PolicyCanKeepTheInventory),
         ["scanner bound"] = (o => o.Find("ClusterRoleBinding", "gatehouse-admission")!.Json["subjects"]![0]!["name"] = "gatehouse-scanner", Invariants.RbacIsLeastPrivilege),
         ["no pdb"] = (o => Remove(o, "PodDisruptionBudget", "gatehouse-signer"), Invariants.WorkloadsHavePdbAndServiceAccount),
         ["default service account"] = (o => PodSpec(o, "gatehouse-policy").Remove("serviceAccountName"), Invariants.WorkloadsHavePdbAndServiceAccount),
@@ -117,6 +127,13 @@ public sealed class InvariantMutationTests
         env.Remove("valueFrom");
         return env;
     }
+
+    private static JsonObject LeaseRule(RenderedOverlay o, int index) =>
+        o.Find("Role", "gatehouse-policy-leader-election")!.Json["rules"]![index]!.AsObject();
+
+    private static JsonObject PolicyRule(RenderedOverlay o, string apiGroup) =>
+        o.Find("ClusterRole", "gatehouse-policy")!.Json["rules"]!.AsArray().OfType<JsonObject>()
+            .Single(r => r["apiGroups"]!.AsArray().Any(g => (string?)g == apiGroup));
 
     private static void Remove(RenderedOverlay o, string kind, string name) => ((List<Manifest>)o.Objects).Remove(o.Find(kind, name)!);
 

@@ -39,8 +39,13 @@ public sealed class InvariantTests
 
     [Theory]
     [MemberData(nameof(Environments))]
-    public void Rbac_has_no_wildcards_and_only_reads(string environment) =>
+    public void Rbac_has_no_wildcards_and_only_reads_but_the_policy_lease(string environment) =>
         Assert.Empty(Invariants.RbacIsLeastPrivilege(Kustomize.Overlay(environment)));
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void Policy_can_watch_pods_get_their_replicasets_and_jobs_and_hold_its_lease(string environment) =>
+        Assert.Empty(Invariants.PolicyCanKeepTheInventory(Kustomize.Overlay(environment)));
 
     [Theory]
     [MemberData(nameof(Environments))]

@@ -19,6 +19,9 @@ public sealed class RealPipeline : IAsyncDisposable
     private readonly List<WebApplication> _hosts = [];
     private readonly Dictionary<string, WebApplication> _byService = new(StringComparer.Ordinal);
 
+    /// <summary>The bearer token the policy host's API accepts.</summary>
+    public const string ApiToken = "integration-tests-api-token-0123";
+
     public SpanCollection Spans { get; } = new();
 
     public IKeyValueStore Store => _hosts[0].Services.GetRequiredService<IKeyValueStore>();
@@ -75,11 +78,13 @@ public sealed class RealPipeline : IAsyncDisposable
                     {
                         ["Gatehouse:RegistryWatcher:BearerToken"] = TestInfra.WebhookToken,
                         ["Gatehouse:Retry:Limit"] = "2",
+                        ["Gatehouse:Api:Tokens:0"] = ApiToken,
                         ["Logging:LogLevel:Default"] = "Warning",
                     }.Concat(extra ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value),
                     ConfigureServices = s =>
                     {
                         s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(pipeline.Spans));
+                        if (service == "policy") options.PolicyServices?.Invoke(s);
                         if (service == "scanner")
                         {
                             s.AddHttpClient(OciServiceCollectionExtensions.HttpClientName)
@@ -161,6 +166,9 @@ public sealed record RealPipelineOptions
 
     /// <summary>Non-null: also a policy host (policy files, decision MAC key).</summary>
     public IReadOnlyDictionary<string, string?>? Policy { get; init; }
+
+    /// <summary>More services for the policy host (a Kubernetes client for a fake API server, say).</summary>
+    public Action<IServiceCollection>? PolicyServices { get; init; }
 
     /// <summary>Non-null: also an admission host on a free port (policy files, MAC key, namespace labels).</summary>
     public IReadOnlyDictionary<string, string?>? Admission { get; init; }

@@ -17,6 +17,9 @@ public sealed class PolicyServiceFactory : WebApplicationFactory<Program>
 {
     public const string MacKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
+    /// <summary>The API token the service accepts (<c>Gatehouse:Api:Tokens:0</c>).</summary>
+    public const string ApiToken = "policy-tests-api-token-0123456789";
+
     public const string ProdPolicy = """
         apiVersion: gatehouse.dev/v1alpha1
         kind: ImagePolicy
@@ -59,6 +62,7 @@ public sealed class PolicyServiceFactory : WebApplicationFactory<Program>
     public Dictionary<string, string?> Settings { get; } = new()
     {
         ["Gatehouse:Decisions:MacKey"] = MacKey,
+        ["Gatehouse:Api:Tokens:0"] = ApiToken,
         ["Gatehouse:Policy:Source"] = "Files",
         ["Gatehouse:Policy:ReloadDelay"] = "00:00:00",
         ["Logging:LogLevel:Default"] = "Warning",

@@ -32,7 +32,12 @@ public static class RabbitMqBroker
     private static async Task<Uri> ResolveAsync()
     {
         var configured = Environment.GetEnvironmentVariable(TestInfra.RabbitMqVariable);
-        if (!string.IsNullOrWhiteSpace(configured)) return new Uri(configured);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            var url = new Uri(configured);
+            await RequireReachableAsync(url);
+            return url;
+        }
         if (DockerReachable())
         {
             _container = new RabbitMqBuilder("rabbitmq:3.13-management").Build();
@@ -41,6 +46,25 @@ public static class RabbitMqBroker
         }
         return new Uri(TestInfra.Require(TestInfra.RabbitMqVariable,
             "no RabbitMQ is configured and no Docker engine is reachable for Testcontainers"));
+    }
+
+    /// <summary>
+    /// A configured broker that does not answer fails the test at once: MassTransit would otherwise retry the
+    /// connection for as long as the test waits, and the run would hang instead of saying what is missing.
+    /// </summary>
+    private static async Task RequireReachableAsync(Uri url)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await client.ConnectAsync(url.Host, url.Port < 0 ? 5672 : url.Port, timeout.Token);
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            throw new InvalidOperationException(
+                $"RabbitMQ at {url.Host}:{url.Port} ({TestInfra.RabbitMqVariable}) is not reachable: {ex.Message}. Start it with ./test.sh or `scripts/infra.sh start`.", ex);
+        }
     }
 
     private static bool DockerReachable() =>

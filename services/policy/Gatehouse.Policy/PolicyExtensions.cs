@@ -1,5 +1,7 @@
 using Gatehouse.Contracts.Decisions;
+using Gatehouse.Policy.BreakGlass;
 using Gatehouse.Policy.Consumers;
+using Gatehouse.Policy.Dashboard;
 using Gatehouse.Policy.Decisions;
 using Gatehouse.Policy.Facts;
 using Gatehouse.Policy.Impact;
@@ -52,6 +54,7 @@ public static class PolicyExtensions
         services.AddHostedService(sp => sp.GetRequiredService<RedecideWorker>());
         builder.AddRuntimeInventory();
         builder.AddImpact();
+        builder.AddDashboard();
 
         if (usesRedis)
         {
@@ -74,11 +77,15 @@ public static class PolicyExtensions
         bus.AddConsumer<SignaturesVerifiedConsumer>();
         bus.AddConsumer<ImageAnalysisFailedConsumer>();
         bus.AddConsumer<WorkloadAdmittedConsumer>();
+        bus.AddBreakGlassHistory();
         return bus;
     }
 
-    /// <summary>The policy service answers on the bus and in the store, and over HTTP the where-query (<c>GET /api/where</c>).</summary>
-    public static IEndpointRouteBuilder MapPolicy(this IEndpointRouteBuilder endpoints) => endpoints.MapWhere();
+    /// <summary>
+    /// The policy service answers on the bus and in the store, and over HTTP, behind API authentication, the where-query
+    /// (<c>GET /api/where</c>) and the dashboard (<c>/dashboard</c>, <c>/api/dashboard/*</c>).
+    /// </summary>
+    public static IEndpointRouteBuilder MapPolicy(this IEndpointRouteBuilder endpoints) => endpoints.MapDashboard(api => api.MapWhere());
 
     private static void AddPolicySource(IHostApplicationBuilder builder)
     {

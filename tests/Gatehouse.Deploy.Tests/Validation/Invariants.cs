@@ -140,37 +140,6 @@ public static partial class Invariants
     [GeneratedRegex("^[a-z0-9.:/_-]+@sha256:[a-f0-9]{64}$")]
     private static partial Regex Digest();
 
-    /// <summary>No '*' anywhere in a rule; only read verbs; bindings only for the two services that talk to the API server.</summary>
-    public static IEnumerable<string> RbacIsLeastPrivilege(RenderedOverlay overlay)
-    {
-        string[] readVerbs = ["get", "list", "watch"];
-        string[] apiClients = ["gatehouse-policy", "gatehouse-admission"];
-        foreach (var role in overlay.Objects.Where(o => o.Kind is "Role" or "ClusterRole"))
-        {
-            if (role.Json["aggregationRule"] is not null) yield return $"{role}: aggregated roles grant whatever others add";
-            foreach (var rule in role.Json["rules"] as JsonArray ?? [])
-            {
-                foreach (var field in new[] { "verbs", "resources", "apiGroups", "resourceNames", "nonResourceURLs" })
-                {
-                    if ((rule?[field] as JsonArray ?? []).Any(v => ((string?)v ?? "").Contains('*', StringComparison.Ordinal)))
-                        yield return $"{role}: wildcard in {field}";
-                }
-                foreach (var verb in rule?["verbs"] as JsonArray ?? [])
-                {
-                    if (!readVerbs.Contains((string?)verb)) yield return $"{role}: verb '{verb}' is not read-only";
-                }
-            }
-        }
-        foreach (var binding in overlay.Objects.Where(o => o.Kind is "RoleBinding" or "ClusterRoleBinding"))
-        {
-            foreach (var subject in binding.Json["subjects"] as JsonArray ?? [])
-            {
-                if ((string?)subject?["kind"] != "ServiceAccount" || !apiClients.Contains((string?)subject["name"]))
-                    yield return $"{binding}: binds {subject?["kind"]} {subject?["name"]}, which needs no API access";
-            }
-        }
-    }
-
     /// <summary>Each Deployment and StatefulSet runs as its own rendered ServiceAccount and has a PodDisruptionBudget.</summary>
     public static IEnumerable<string> WorkloadsHavePdbAndServiceAccount(RenderedOverlay overlay)
     {

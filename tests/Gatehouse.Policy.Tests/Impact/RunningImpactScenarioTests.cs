@@ -103,6 +103,7 @@ public sealed class RunningImpactScenarioTests : IAsyncLifetime, IDisposable
         Assert.Contains("CVE-2026-7777", denied.AdvisoryIds);
 
         using var http = _factory.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", PolicyServiceFactory.ApiToken);
         foreach (var q in new[] { "openssl@<3.0.14", "CVE-2026-7777", "pkg:deb/debian/openssl@3.0.11-1~deb12u2" })
         {
             var result = await http.GetFromJsonAsync("/api/where?q=" + Uri.EscapeDataString(q), WhereJsonContext.Default.WhereResult);

@@ -13,10 +13,14 @@ namespace Gatehouse.Policy.Tests.Inventory;
 /// An in-process Kubernetes API server for pods, speaking the real protocol over HTTP (Kestrel on 127.0.0.1:0):
 /// paged list (<c>limit</c>/<c>continue</c>) with a resourceVersion, and watch (<c>?watch=true&amp;resourceVersion=…</c>)
 /// streaming JSON lines <c>{"type","object"}</c> from the event log after that version, BOOKMARKs when asked, and an
-/// ERROR event with a 410 Status for a version older than the last compaction. Faults: abrupt disconnects, compaction.
+/// ERROR event with a 410 Status for a version older than the last compaction; coordination.k8s.io/v1 Leases (see the
+/// Leases part). Faults: abrupt disconnects, compaction, 403 on pods, and one client cut off (<see cref="Partition"/>;
+/// clients name themselves with the <see cref="ClientHeader"/> header, see <see cref="Client"/>).
 /// </summary>
-public sealed class FakeKubernetesApi : IAsyncDisposable
+public sealed partial class FakeKubernetesApi : IAsyncDisposable
 {
+    public const string ClientHeader = "X-Fake-Client";
+
     private readonly object _gate = new();
     private readonly SortedDictionary<string, JsonObject> _pods = new(StringComparer.Ordinal);
     private readonly List<(long Rv, string Type, JsonObject Pod)> _log = [];
@@ -25,7 +29,9 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     private long _rv = 1000;
     private long _compactedThrough;
 
-    private sealed record Watch(Channel<string> Lines, CancellationTokenSource Abort);
+    private readonly HashSet<string> _partitioned = new(StringComparer.Ordinal);
+
+    private sealed record Watch(Channel<string> Lines, CancellationTokenSource Abort, string Client);
 
     public Uri Url { get; private set; } = null!;
 
@@ -35,7 +41,32 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     /// <summary>Controller owners of ReplicaSets and Jobs (<c>ns/Kind/name</c>); others answer 404.</summary>
     public ConcurrentDictionary<string, (string Kind, string Name)> Owners { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every request with the client that sent it (<see cref="ClientHeader"/>; empty when unnamed).</summary>
+    public ConcurrentQueue<(string Client, string Method, string Path)> ClientRequests { get; } = new();
+
     public int ActiveWatches { get { lock (_gate) return _watches.Count; } }
+
+    /// <summary>Pods may not be listed or watched: 403 Forbidden, as for a service account without the RBAC rule.</summary>
+    public bool ForbidPods { get; set; }
+
+    /// <summary>A client for this server that names itself <paramref name="name"/> on every request.</summary>
+    public k8s.Kubernetes Client(string name) =>
+        new(new k8s.KubernetesClientConfiguration { Host = Url.ToString() }, new NamingHandler(name));
+
+    /// <summary>Cuts one client off (a network partition): its open watches drop and its requests are reset.</summary>
+    public void Partition(string client)
+    {
+        lock (_gate)
+        {
+            _partitioned.Add(client);
+            foreach (var watch in _watches.Where(w => w.Client == client)) watch.Abort.Cancel();
+        }
+    }
+
+    public void Heal(string client)
+    {
+        lock (_gate) _partitioned.Remove(client);
+    }
 
     public static async Task<FakeKubernetesApi> StartAsync()
     {
@@ -44,7 +75,17 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
+        app.Use(async (http, next) =>
+        {
+            var client = http.Request.Headers[ClientHeader].ToString();
+            api.ClientRequests.Enqueue((client, http.Request.Method, http.Request.Path + http.Request.QueryString));
+            bool cut;
+            lock (api._gate) cut = api._partitioned.Contains(client);
+            if (cut) http.Abort();
+            else await next(http);
+        });
         app.MapGet("/api/v1/pods", api.PodsAsync);
+        api.MapLeases(app);
         app.MapGet("/apis/apps/v1/namespaces/{ns}/replicasets/{name}", (HttpContext http, string ns, string name) => api.OwnedAsync(http, "ReplicaSet", ns, name));
         app.MapGet("/apis/batch/v1/namespaces/{ns}/jobs/{name}", (HttpContext http, string ns, string name) => api.OwnedAsync(http, "Job", ns, name));
         await app.StartAsync();
@@ -115,7 +156,13 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     private async Task PodsAsync(HttpContext http)
     {
         Requests.Enqueue(http.Request.Path + http.Request.QueryString);
-        if (http.Request.Query["watch"] is ["true" or "1"]) await WatchAsync(http);
+        var watching = http.Request.Query["watch"] is ["true" or "1"];
+        if (ForbidPods)
+        {
+            await StatusAsync(http, 403, "Forbidden", $"pods is forbidden: User \"system:serviceaccount:gatehouse:gatehouse-policy\" cannot {(watching ? "watch" : "list")} resource \"pods\" in API group \"\" at the cluster scope");
+            return;
+        }
+        if (watching) await WatchAsync(http);
         else await ListAsync(http);
     }
 
@@ -141,7 +188,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         var from = long.TryParse(http.Request.Query["resourceVersion"], out var v) ? v : 0;
         var timeout = int.TryParse(http.Request.Query["timeoutSeconds"], out var t) ? TimeSpan.FromSeconds(t) : TimeSpan.FromMinutes(5);
         http.Response.ContentType = "application/json";
-        var watch = new Watch(Channel.CreateUnbounded<string>(), new CancellationTokenSource());
+        var watch = new Watch(Channel.CreateUnbounded<string>(), new CancellationTokenSource(), http.Request.Headers[ClientHeader].ToString());
         lock (_gate)
         {
             if (from < _compactedThrough)
@@ -189,8 +236,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         http.Response.ContentType = "application/json";
         if (!Owners.TryGetValue($"{ns}/{kind}/{name}", out var owner))
         {
-            http.Response.StatusCode = 404;
-            await http.Response.WriteAsync(new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "NotFound", ["code"] = 404 }.ToJsonString());
+            await StatusAsync(http, 404, "NotFound", $"{kind.ToLowerInvariant()}s \"{name}\" not found");
             return;
         }
         var obj = new JsonObject
@@ -206,6 +252,27 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             },
         };
         await http.Response.WriteAsync(obj.ToJsonString());
+    }
+
+    /// <summary>A failure as the API server sends it: a v1 Status with the HTTP code.</summary>
+    private static async Task StatusAsync(HttpContext http, int code, string reason, string message)
+    {
+        http.Response.StatusCode = code;
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync(new JsonObject
+        {
+            ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Failure", ["message"] = message,
+            ["reason"] = reason, ["code"] = code,
+        }.ToJsonString());
+    }
+
+    private sealed class NamingHandler(string name) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.TryAddWithoutValidation(ClientHeader, name);
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     private static string Line(string type, JsonObject obj) => new JsonObject { ["type"] = type, ["object"] = obj.DeepClone() }.ToJsonString() + "\n";

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using Gatehouse.Policy.Inventory;
 using Gatehouse.Testing;
-using k8s;
+using Gatehouse.ServiceDefaults.Store;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -48,11 +49,21 @@ internal static class InventoryFixture
         ResyncInterval = TimeSpan.FromMinutes(10), WatchTimeout = TimeSpan.FromMinutes(1), ListPageSize = 2,
     };
 
-    public static PodInventoryWatcher Watcher(FakeKubernetesApi api, RuntimeInventory inventory, InventoryOptions? options = null)
+    /// <summary>A single-process watcher (leads unconditionally; its heartbeat goes to a store of its own).</summary>
+    public static PodInventoryWatcher Watcher(FakeKubernetesApi api, RuntimeInventory inventory, InventoryOptions? options = null) =>
+        Watcher(api, inventory, new InMemoryKeyValueStore(), options);
+
+    /// <summary>
+    /// A watcher on the fake server; without <paramref name="leadership"/> it leads unconditionally (a single process).
+    /// Its requests carry <paramref name="client"/> (<see cref="FakeKubernetesApi.ClientRequests"/>).
+    /// </summary>
+    public static PodInventoryWatcher Watcher(FakeKubernetesApi api, RuntimeInventory inventory, IKeyValueStore store, InventoryOptions? options = null,
+        IInventoryLeadership? leadership = null, ILogger<PodInventoryWatcher>? logger = null, string client = "watcher")
     {
-        var client = new Kubernetes(new KubernetesClientConfiguration { Host = api.Url.ToString() });
-        return new PodInventoryWatcher(client, inventory, new OwnerResolver(new KubernetesOwnerLookup(client)), Options.Create(options ?? FastOptions()),
-            TimeProvider.System, NullLogger<PodInventoryWatcher>.Instance);
+        var kubernetes = api.Client(client);
+        return new PodInventoryWatcher(kubernetes, inventory, new OwnerResolver(new KubernetesOwnerLookup(kubernetes)),
+            leadership ?? InventoryLeadership.Unconditional(client), store, Options.Create(options ?? FastOptions()), TimeProvider.System,
+            logger ?? NullLogger<PodInventoryWatcher>.Instance);
     }
 
     /// <summary>Every (pod, container, digest, owner) the store holds, by the digest sets (what the where-query reads).</summary>

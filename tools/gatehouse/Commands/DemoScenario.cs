@@ -53,6 +53,8 @@ public sealed class DemoScenario
         // The in-memory bus's first publish also starts its consumers; a loaded machine must not turn that into a 503.
         ["Gatehouse:RegistryWatcher:PublishTimeout"] = "00:00:30",
         ["Gatehouse:Decisions:MacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        // The scenario's process serves the API only to itself; a fresh token keeps it closed all the same.
+        ["Gatehouse:Api:Tokens:0"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)),
         ["Gatehouse:Registries:scenario:Host"] = registryHost,
         ["Gatehouse:Registries:scenario:Layout"] = layout,
         ["Gatehouse:Scanner:Advisories:Path"] = AdvisoryStore,

@@ -10,13 +10,17 @@ public static class UpCommand
         CliArgs parsed;
         try
         {
-            parsed = CliArgs.Parse(args, ["--rabbitmq", "--redis", "--urls", "--webhook-token"], []);
+            parsed = CliArgs.Parse(args, ["--rabbitmq", "--redis", "--urls", "--webhook-token", "--api-token"], []);
         }
         catch (CliUsageException ex)
         {
             await stderr.WriteLineAsync($"gatehouse up: {ex.Message}");
             return 2;
         }
+        // The where-query API and the dashboard take bearer tokens; one is made up (and printed) when none is given.
+        var apiToken = parsed.Value("--api-token") ?? Environment.GetEnvironmentVariable("GATEHOUSE_API_TOKEN");
+        var generated = string.IsNullOrEmpty(apiToken);
+        if (generated) apiToken = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
         var settings = new HostSettings
         {
             Urls = parsed.Value("--urls") ?? "http://127.0.0.1:8080",
@@ -26,12 +30,15 @@ public static class UpCommand
             {
                 ["Gatehouse:RegistryWatcher:BearerToken"] = parsed.Value("--webhook-token")
                     ?? Environment.GetEnvironmentVariable("GATEHOUSE_WEBHOOK_TOKEN"),
+                ["Gatehouse:Api:Tokens:0"] = apiToken,
             },
         };
         await using var app = GatehouseHost.Build(settings);
         await app.StartAsync(ct);
         await stdout.WriteLineAsync($"gatehouse: all services on {app.BoundAddress()} " +
             $"(bus: {(settings.RabbitMqUrl is null ? "in-memory" : "RabbitMQ")}, store: {(settings.Redis is null ? "in-process" : "Redis")}); Ctrl+C stops");
+        await stdout.WriteLineAsync($"gatehouse: dashboard {app.BoundAddress()}dashboard" +
+            (generated ? $" (API token for this run: {apiToken}; set --api-token or GATEHOUSE_API_TOKEN to choose one)" : " (sign in with the API token)"));
         try
         {
             await Task.Delay(Timeout.Infinite, ct);

@@ -10,7 +10,7 @@ public static class Verbs
     private static readonly Verb[] All =
     [
         new("demo", "demo                       run the whole pipeline in one process on embedded defaults", DemoCommand.RunAsync),
-        new("up", "up [--rabbitmq URL] [--redis HOST:PORT] [--urls URL]   run all five services in one process", UpCommand.RunAsync),
+        new("up", "up [--rabbitmq URL] [--redis HOST:PORT] [--urls URL] [--api-token T]   run all five services in one process (dashboard at /dashboard)", UpCommand.RunAsync),
         new("versions", "versions compare --scheme <name> <a> <b> | --batch   compare versions as an ecosystem does", VersionsAsync),
         new("verify", VerifyCommand.Usage, VerifyCommand.RunAsync),
         new("policy", "policy test <policy.yaml|dir> <ref|manifest.yaml> [--profile P] [--redis HOST:PORT] [--strict]", PolicyTestCommand.RunAsync),

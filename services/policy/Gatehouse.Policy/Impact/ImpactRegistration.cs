@@ -1,3 +1,4 @@
+using Gatehouse.Policy.Inventory;
 using Gatehouse.Policy.Sources;
 using Gatehouse.ServiceDefaults.Store;
 using k8s;
@@ -24,7 +25,7 @@ internal static class ImpactRegistration
         services.AddSingleton<ImpactCalculator>();
         services.TryAddSingleton<ImpactHistory>();
         services.AddSingleton(sp => new ImpactSampler(sp.GetRequiredService<ImpactCalculator>(), sp.GetRequiredService<ImpactHistory>(),
-            () => true, sp.GetRequiredService<IOptions<ImpactOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            () => sp.GetRequiredService<IInventoryLeadership>().IsLeader, sp.GetRequiredService<IOptions<ImpactOptions>>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ImpactSampler>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ImpactSampler>());
     }

@@ -69,25 +69,35 @@ public sealed partial class ImpactSampler : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The gauges start from the last snapshot taken (by this leader before a restart, or by another replica);
+        // the first new one is an interval away, so restarts and failovers do not crowd the history.
         using var timer = new PeriodicTimer(_options.Interval, _time);
-        do
+        await TickAsync(sample: false, stoppingToken);
+        while (await WaitAsync(timer, stoppingToken))
         {
-            try
-            {
-                if (_isLeader()) await SampleAsync(stoppingToken);
-                else _latest = await _history.LatestAsync();
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // The store may be down; the next tick tries again and the gauges keep the last snapshot.
-                LogFailed(_logger, ex.GetType().Name, ex.Message);
-            }
+            if (!await TickAsync(_isLeader(), stoppingToken)) return;
         }
-        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    /// <returns>False when stopping.</returns>
+    private async Task<bool> TickAsync(bool sample, CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (sample) await SampleAsync(stoppingToken);
+            else _latest = await _history.LatestAsync() ?? _latest;
+            return true;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception ex)
+        {
+            // The store may be down; the next tick tries again and the gauges keep the last snapshot.
+            LogFailed(_logger, ex.GetType().Name, ex.Message);
+            return true;
+        }
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)

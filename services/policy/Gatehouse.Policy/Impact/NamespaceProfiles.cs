@@ -62,8 +62,10 @@ public sealed class NamespaceProfiles(IKeyValueStore store, PolicySetHolder poli
                 [NameLabel] = @namespace,
             };
         }
-        catch (Exception ex) when (ex is k8s.Autorest.HttpOperationException or HttpRequestException or TaskCanceledException)
+        catch (Exception)
         {
+            // No permission, no such namespace, an unreachable or odd API server: the other sources answer instead,
+            // and the labels are asked again after the TTL. Impact must never fail a decision.
             labels = null;
         }
         if (_labels.Count > 10_000) _labels.Clear();

@@ -22,6 +22,12 @@ public sealed class InventoryOptions
     /// <summary>The server-side timeout asked for each watch request (the API server ends the watch then; it is resumed).</summary>
     public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The leader's "watch synced" heartbeat in the store is refreshed on watch progress at most this often; its TTL is
+    /// about twice <see cref="WatchTimeout"/>, so it lapses when the watch keeps failing.
+    /// </summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Page size of the list (a large cluster is listed in pages, not one response).</summary>
     public int ListPageSize { get; set; } = 500;
 
@@ -47,6 +53,7 @@ internal sealed class InventoryOptionsValidator : IValidateOptions<InventoryOpti
         }
         Between(nameof(options.ResyncInterval), options.ResyncInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24));
         Between(nameof(options.WatchTimeout), options.WatchTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        Between(nameof(options.HeartbeatInterval), options.HeartbeatInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
         Between(nameof(options.InitialBackoff), options.InitialBackoff, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5));
         Between(nameof(options.MaxBackoff), options.MaxBackoff, options.InitialBackoff, TimeSpan.FromMinutes(30));
         Between(nameof(options.AdmittedTtl), options.AdmittedTtl, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30));

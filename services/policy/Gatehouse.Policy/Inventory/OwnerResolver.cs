@@ -18,7 +18,7 @@ public interface IOwnerLookup
 /// <summary>
 /// Resolves a pod's controller to the top owner. ReplicaSet → Deployment and Job → CronJob are asked of the API server
 /// (answers cached by namespace/kind/name, since thousands of pods share a handful of ReplicaSets); when it may not be
-/// asked (the policy role grants pods only) the naming conventions decide: a ReplicaSet named
+/// asked (a role without get on replicasets or jobs, an unreachable API) the naming conventions decide: a ReplicaSet named
 /// <c>&lt;deployment&gt;-&lt;pod-template-hash&gt;</c>, a Job named <c>&lt;cronjob&gt;-&lt;scheduled minutes&gt;</c>.
 /// </summary>
 public sealed class OwnerResolver(IOwnerLookup lookup)

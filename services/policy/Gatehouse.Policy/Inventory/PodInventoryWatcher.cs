@@ -1,4 +1,5 @@
 using System.Net;
+using Gatehouse.ServiceDefaults.Store;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -9,26 +10,56 @@ using Microsoft.Extensions.Options;
 namespace Gatehouse.Policy.Inventory;
 
 /// <summary>
-/// Keeps the runtime inventory equal to the cluster's pods: list (in pages) → reconcile the store → watch from the
-/// list's resourceVersion with bookmarks. A watch the server ends is resumed from the last resourceVersion seen
-/// (events or bookmarks); 410 Gone (the version was compacted) and the periodic resync list again; failures are
-/// retried with capped exponential backoff, resuming the watch when a version is known. Because every list ends with
-/// a reconcile against what the store holds, the inventory converges after any fault, including a restart.
+/// Keeps the runtime inventory equal to the cluster's pods while this replica leads (<see cref="IInventoryLeadership"/>):
+/// list (in pages) → reconcile the store → watch from the list's resourceVersion with bookmarks. A watch the server ends
+/// is resumed from the last resourceVersion seen (events or bookmarks); 410 Gone (the version was compacted) and the
+/// periodic resync list again; failures are retried with capped exponential backoff, resuming the watch when a version
+/// is known. Because every list ends with a reconcile against what the store holds, the inventory converges after any
+/// fault, including a restart or a change of leader. While synced the leader keeps the store's heartbeat
+/// (<see cref="LeadershipHeartbeat"/>); when leadership ends the watch stops at once and the heartbeat is deleted. No
+/// permission to list or watch pods (401/403) is logged once per change and retried slowly; nothing here ends the host.
 /// </summary>
 public sealed partial class PodInventoryWatcher(
-    IKubernetes client, RuntimeInventory inventory, OwnerResolver owners, IOptions<InventoryOptions> options, TimeProvider time,
-    ILogger<PodInventoryWatcher> logger) : BackgroundService
+    IKubernetes client, RuntimeInventory inventory, OwnerResolver owners, IInventoryLeadership leadership, IKeyValueStore store,
+    IOptions<InventoryOptions> options, TimeProvider time, ILogger<PodInventoryWatcher> logger) : BackgroundService
 {
+    /// <summary>A watch that ends sooner than this without a single event counts as a failure (no tight reconnect loop).</summary>
+    private static readonly TimeSpan MinimumWatch = TimeSpan.FromSeconds(1);
+
     private readonly InventoryOptions _options = options.Value;
+    private readonly LeadershipHeartbeat _heartbeat = new(store, leadership.Identity, options.Value, time, logger);
+    private volatile bool _forbidden;
 
     /// <summary>Completed lists (each followed by a reconcile); tests and health read it.</summary>
     public int Lists { get; private set; }
 
-    /// <summary>The last resourceVersion seen (list, event or bookmark).</summary>
+    /// <summary>The last resourceVersion seen (list, event or bookmark); null when the next step is a list.</summary>
     public string? ResourceVersion { get; private set; }
+
+    /// <summary>True while the API server refuses to let this replica list or watch pods.</summary>
+    public bool Forbidden => _forbidden;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await leadership.RunWhileLeaderAsync(LeadAsync, stoppingToken, async () =>
+            {
+                // Whatever another leader did meanwhile, the next term starts from a list that reconciles it.
+                ResourceVersion = null;
+                await _heartbeat.ClearAsync();
+                if (!stoppingToken.IsCancellationRequested) LogStandingDown(logger, leadership.Identity);
+            });
+        }
+        finally
+        {
+            await _heartbeat.ClearAsync();
+        }
+    }
+
+    private async Task LeadAsync(CancellationToken stoppingToken)
+    {
+        LogLeading(logger, leadership.Identity);
         var failures = 0;
         var lastList = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
@@ -39,9 +70,30 @@ public sealed partial class PodInventoryWatcher(
                 {
                     ResourceVersion = await ListAndReconcileAsync(stoppingToken);
                     lastList = time.GetUtcNow();
+                    Permitted();
+                    await _heartbeat.BeatAsync(force: true);
                 }
                 var untilResync = lastList + _options.ResyncInterval - time.GetUtcNow();
-                ResourceVersion = await WatchAsync(ResourceVersion, untilResync, () => failures = 0, stoppingToken);
+                var started = time.GetUtcNow();
+                var events = 0;
+                var resumeFrom = await WatchAsync(ResourceVersion, untilResync, () =>
+                {
+                    failures = 0;
+                    events++;
+                    Permitted();
+                }, stoppingToken);
+                ResourceVersion = resumeFrom;
+                if (resumeFrom is not null && events == 0 && time.GetUtcNow() - started < Min(MinimumWatch, _options.WatchTimeout))
+                {
+                    failures++;
+                    var delay = Backoff(failures);
+                    LogFailed(logger, "EmptyWatch", "the watch ended at once without an event", delay);
+                    await Task.Delay(delay, time, stoppingToken);
+                }
+                else if (resumeFrom is not null)
+                {
+                    await _heartbeat.BeatAsync(force: false);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -52,14 +104,33 @@ public sealed partial class PodInventoryWatcher(
                 LogGone(logger);
                 ResourceVersion = null;
             }
-            catch (Exception ex) when (IsTransient(ex))
+            catch (Exception ex) when (ForbiddenStatus(ex) is { } status)
             {
+                failures++;
+                if (!_forbidden)
+                {
+                    _forbidden = true;
+                    LogForbidden(logger, status, ex.Message, _options.MaxBackoff);
+                    await _heartbeat.ClearAsync();
+                }
+                await Task.Delay(Backoff(int.MaxValue), time, stoppingToken);
+            }
+            catch (Exception ex)
+            {
+                // Every other failure (API server, network, store) is retried: a crashed watcher would end the host.
                 failures++;
                 var delay = Backoff(failures);
                 LogFailed(logger, ex.GetType().Name, ex.Message, delay);
                 await Task.Delay(delay, time, stoppingToken);
             }
         }
+    }
+
+    private void Permitted()
+    {
+        if (!_forbidden) return;
+        _forbidden = false;
+        LogPermitted(logger);
     }
 
     /// <summary>Lists every pod (page by page), writes each and removes what the store holds beyond them.</summary>
@@ -119,6 +190,7 @@ public sealed partial class PodInventoryWatcher(
                 resourceVersion = pod?.Metadata?.ResourceVersion is { Length: > 0 } seen ? seen : resourceVersion;
                 ResourceVersion = resourceVersion;
                 progressed();
+                await _heartbeat.BeatAsync(force: false);
             }
         }
         catch (OperationCanceledException) when (resync.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
@@ -160,15 +232,35 @@ public sealed partial class PodInventoryWatcher(
         return TimeSpan.FromMilliseconds(capped * (0.8 + 0.4 * Random.Shared.NextDouble()));
     }
 
-    private static bool IsTransient(Exception ex) =>
-        ex is HttpOperationException or HttpRequestException or IOException or KubernetesException or WatchFailedException
-            or System.Text.Json.JsonException or OperationCanceledException or TimeoutException;
+    /// <summary>401/403 from the list, the watch request or a watch ERROR event; null for any other failure.</summary>
+    private static int? ForbiddenStatus(Exception ex) => ex switch
+    {
+        HttpOperationException { Response.StatusCode: HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized } http => (int)http.Response.StatusCode,
+        KubernetesException { Status.Code: (int)HttpStatusCode.Forbidden or (int)HttpStatusCode.Unauthorized } k => k.Status.Code,
+        WatchFailedException { InnerException: { } inner } => ForbiddenStatus(inner),
+        _ => null,
+    };
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pod inventory listed {Count} pods, removed {Removed} gone ones, resourceVersion {ResourceVersion}")]
     private static partial void LogListed(ILogger logger, int count, int removed, string resourceVersion);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pod watch resourceVersion expired (410 Gone); listing again")]
     private static partial void LogGone(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pod inventory: {Identity} leads; listing and watching pods")]
+    private static partial void LogLeading(ILogger logger, string identity);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pod inventory: {Identity} no longer leads; pod watch stopped")]
+    private static partial void LogStandingDown(ILogger logger, string identity);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "No permission to watch pods ({Status}: {Reason}); inventory falls back to the admission feed; retrying about every {Delay}")]
+    private static partial void LogForbidden(ILogger logger, int status, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Permission to watch pods granted again; the pod watch resumes")]
+    private static partial void LogPermitted(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pod inventory watch failed ({Type}: {Reason}); retrying in {Delay}")]
     private static partial void LogFailed(ILogger logger, string type, string reason, TimeSpan delay);

@@ -28,6 +28,12 @@ public sealed class DemoCommandTests
         Assert.Contains(DemoScenario.OpensslCve, prod, StringComparison.Ordinal);
         Assert.StartsWith("   sandbox (dev): ALLOWED", Line(output, "   sandbox (dev): "), StringComparison.Ordinal);
         Assert.StartsWith("   payments (prod), break-glass by sre-oncall: ALLOWED", Line(output, "   payments (prod), break-glass"), StringComparison.Ordinal);
+        // What admission let in (sandbox, and payments under break-glass) is where the CVE runs; the denied pod is not.
+        Assert.StartsWith($"   {DemoScenario.OpensslCve} (advisory): 1 image(s) (2 package match(es)), 1 running, 2 workload(s)",
+            Line(output, $"   {DemoScenario.OpensslCve} (advisory)"), StringComparison.Ordinal);
+        var rows = output.Split('\n').Where(l => l.StartsWith("   openssl ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["payments", "sandbox"], rows.Select(r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3]));
+        Assert.All(rows, r => Assert.EndsWith("(admitted)", r.TrimEnd(), StringComparison.Ordinal));
         // One trace holds the webhook request and both consumers (other services may start traces of their own).
         var traces = output[output.IndexOf("\ntrace ", StringComparison.Ordinal)..].Split("\ntrace ");
         var push = Assert.Single(traces, t => t.Contains("POST /webhooks/{adapter}", StringComparison.Ordinal));

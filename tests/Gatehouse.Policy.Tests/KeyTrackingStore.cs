@@ -38,4 +38,6 @@ public sealed class KeyTrackingStore : IKeyValueStore
     public Task<bool> SetRemoveAsync(string key, string member) => _inner.SetRemoveAsync(key, member);
 
     public Task<IReadOnlyList<string>> SetMembersAsync(string key) => _inner.SetMembersAsync(key);
+
+    public Task<IReadOnlyList<IReadOnlyList<string>>> SetMembersManyAsync(IReadOnlyList<string> keys) => _inner.SetMembersManyAsync(keys);
 }

@@ -133,12 +133,30 @@ public static class DemoCommand
                 DemoScenario.ProdNamespace, reference, "bob", ["sre-oncall"], DemoScenario.BreakGlassAnnotation(DateTimeOffset.UtcNow))),
         };
 
+        // What admission let in feeds the runtime inventory (no pod watch here): the where-query finds it by the CVE.
+        var inventory = app.Services.GetRequiredService<Gatehouse.Policy.Inventory.RuntimeInventory>();
+        var running = await WaitForAsync(async () => await inventory.WorkloadsOfAsync(image.Digest) is { Count: >= 2 } entries ? entries : null, ct);
+        await stdout.WriteLineAsync($"8. where is {DemoScenario.OpensslCve} running? (`gatehouse where {DemoScenario.OpensslCve}`, from the admission feed)");
+        var where = Gatehouse.Policy.Where.WhereQueryText.TryParse(DemoScenario.OpensslCve, out var query, out _)
+            && await WhereCommand.PrintAsync(store, query!, "table", new IndentedWriter(stdout, "   ")) == 0;
+
         await app.StopAsync(ct);
-        await stdout.WriteLineAsync("8. the traces: the push through every consumer to the decisions, then each admission request");
+        await stdout.WriteLineAsync("9. the traces: the push through every consumer to the decisions, then each admission request");
         // The demo's own setup (building and signing the image) makes traces too; show only the services' work.
         await TraceTree.WriteAsync(stdout, spans, t => t.Any(s => s.Source.Name is "MassTransit" or "Microsoft.AspNetCore"));
-        var complete = manifest is not null && signatures is not null && sbom is not null && report is not null && decisions.Values.All(d => d is not null);
+        var complete = manifest is not null && signatures is not null && sbom is not null && report is not null && decisions.Values.All(d => d is not null)
+            && running is not null && where;
         return complete && answers.SequenceEqual([false, true, true]) ? 0 : 1;
+    }
+
+    /// <summary>Writes each line it is given with a prefix (the where table under its step).</summary>
+    private sealed class IndentedWriter(TextWriter inner, string prefix) : StringWriter(CultureInfo.InvariantCulture)
+    {
+        public override Task WriteLineAsync(string? value)
+        {
+            foreach (var line in (value ?? "").Split('\n')) inner.WriteLine(prefix + line.TrimEnd('\r'));
+            return Task.CompletedTask;
+        }
     }
 
     private static async Task<bool> ReviewAsync(HttpClient http, TextWriter stdout, string label, string review)

@@ -59,7 +59,9 @@ public static class WhereCommand
 
     private static async Task WriteTableAsync(WhereResult result, TextWriter stdout)
     {
-        await stdout.WriteLineAsync($"{result.Query} ({result.Kind}): {result.Images.Count} image(s), {result.RunningImages} running, {result.Workloads} workload(s)");
+        // A row is an (image, package) match: an advisory often names several binaries of one source in the same image.
+        await stdout.WriteLineAsync($"{result.Query} ({result.Kind}): {result.Images.Select(i => i.Digest).Distinct(StringComparer.Ordinal).Count()} image(s) " +
+            $"({result.Images.Count} package match(es)), {result.RunningImages} running, {result.Workloads} workload(s)");
         if (result.Images.Count == 0) return;
         var rows = new List<string[]> { Header };
         foreach (var image in result.Images)

@@ -25,4 +25,14 @@ public interface IKeyValueStore
     Task<bool> SetRemoveAsync(string key, string member);
 
     Task<IReadOnlyList<string>> SetMembersAsync(string key);
+
+    /// <summary>
+    /// The members of several sets, in the order of <paramref name="keys"/> (an absent key: no members). Redis reads
+    /// them in one pipelined batch; the default issues <see cref="SetMembersAsync"/> per key, concurrently.
+    /// </summary>
+    async Task<IReadOnlyList<IReadOnlyList<string>>> SetMembersManyAsync(IReadOnlyList<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return await Task.WhenAll(keys.Select(SetMembersAsync));
+    }
 }

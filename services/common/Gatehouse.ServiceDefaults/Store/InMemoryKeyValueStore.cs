@@ -54,6 +54,22 @@ public sealed class InMemoryKeyValueStore(TimeProvider time) : IKeyValueStore
         lock (set) return Task.FromResult<IReadOnlyList<string>>([.. set]);
     }
 
+    public Task<IReadOnlyList<IReadOnlyList<string>>> SetMembersManyAsync(IReadOnlyList<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var sets = new IReadOnlyList<string>[keys.Count];
+        for (var i = 0; i < sets.Length; i++)
+        {
+            if (!_sets.TryGetValue(keys[i], out var set))
+            {
+                sets[i] = [];
+                continue;
+            }
+            lock (set) sets[i] = [.. set];
+        }
+        return Task.FromResult<IReadOnlyList<IReadOnlyList<string>>>(sets);
+    }
+
     private bool Expired(Entry e) => e.ExpiresAt is { } at && at <= time.GetUtcNow();
 
     private sealed record Entry(string Value, DateTimeOffset? ExpiresAt);

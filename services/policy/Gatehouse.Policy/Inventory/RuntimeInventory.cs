@@ -12,11 +12,10 @@ namespace Gatehouse.Policy.Inventory;
 /// </summary>
 public sealed class RuntimeInventory(IKeyValueStore store) : IDisposable
 {
-    private const int ParsedLimit = 200_000;
     private readonly SemaphoreSlim _writes = new(1, 1);
 
     // Members are immutable texts, so their parse can be shared by every query: a broad query reads tens of thousands.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WorkloadEntry?> _parsed = new(StringComparer.Ordinal);
+    private readonly WorkloadSetCache _parsed = new();
 
     /// <summary>Makes the pod's entries exactly <paramref name="entries"/> (none: the pod is removed).</summary>
     public async Task PutPodAsync(string podKey, IReadOnlyCollection<WorkloadEntry> entries)
@@ -58,21 +57,26 @@ public sealed class RuntimeInventory(IKeyValueStore store) : IDisposable
 
     public Task<IReadOnlyList<string>> PodKeysAsync() => store.SetMembersAsync(StoreKeys.RunningPods);
 
-    /// <summary>The workloads running a digest (unreadable members are skipped).</summary>
-    public async Task<IReadOnlyList<WorkloadEntry>> WorkloadsOfAsync(string digest)
+    /// <summary>
+    /// The workloads running a digest (unreadable members are skipped), ordered by namespace, owner name, pod and
+    /// container (ordinal). The list is shared with later reads of the same set: do not modify it.
+    /// </summary>
+    public async Task<IReadOnlyList<WorkloadEntry>> WorkloadsOfAsync(string digest) =>
+        _parsed.Of(digest, await store.SetMembersAsync(StoreKeys.RunningImage(digest))).Ordered;
+
+    /// <summary>
+    /// <see cref="WorkloadsOfAsync"/> for many digests, in their order, with one read of all their sets (one round trip
+    /// to Redis); an unchanged set costs no parsing or sorting.
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyList<WorkloadEntry>>> WorkloadsOfManyAsync(IReadOnlyList<string> digests)
     {
-        var members = await store.SetMembersAsync(StoreKeys.RunningImage(digest));
-        var entries = new List<WorkloadEntry>(members.Count);
-        foreach (var member in members)
-        {
-            if (!_parsed.TryGetValue(member, out var entry))
-            {
-                if (_parsed.Count >= ParsedLimit) _parsed.Clear();
-                entry = _parsed[member] = WorkloadEntry.FromJson(member);
-            }
-            if (entry is not null) entries.Add(entry);
-        }
-        return entries;
+        ArgumentNullException.ThrowIfNull(digests);
+        var keys = new string[digests.Count];
+        for (var i = 0; i < keys.Length; i++) keys[i] = StoreKeys.RunningImage(digests[i]);
+        var sets = await store.SetMembersManyAsync(keys);
+        var workloads = new IReadOnlyList<WorkloadEntry>[keys.Length];
+        for (var i = 0; i < keys.Length; i++) workloads[i] = _parsed.Of(digests[i], sets[i]).Ordered;
+        return workloads;
     }
 
     public async Task<IReadOnlyList<string>> PodEntriesAsync(string podKey) =>

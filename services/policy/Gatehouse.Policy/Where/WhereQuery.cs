@@ -30,8 +30,9 @@ public sealed partial class WhereJsonContext : JsonSerializerContext;
 /// <summary>
 /// "Where is it running": the SBOM index (name → purls → versions → digests, written by the scanner) or the advisory
 /// index (advisory id → digest and package, kept equal to each digest's current vulnerability report) joined with the
-/// runtime inventory (digest → workloads). Only set reads, issued concurrently so Redis pipelines them; no SBOM or
-/// report is read. Entries known only from admission count while younger than <see cref="InventoryOptions.AdmittedTtl"/>.
+/// runtime inventory (digest → workloads). Only set reads, each step's keys in one batch (one round trip to Redis:
+/// name → purls → versions → digests → workloads); no SBOM or report is read, and an unchanged workload set is not
+/// parsed again. Entries known only from admission count while younger than <see cref="InventoryOptions.AdmittedTtl"/>.
 /// </summary>
 public sealed class WhereQuery(IKeyValueStore store, RuntimeInventory inventory, IOptions<InventoryOptions> options, TimeProvider time)
 {
@@ -43,24 +44,49 @@ public sealed class WhereQuery(IKeyValueStore store, RuntimeInventory inventory,
         var uncomparable = new List<string>();
         var matches = query.Kind == WhereQueryKind.Advisory ? await AdvisoryMatchesAsync(query) : await PackageMatchesAsync(query, uncomparable);
 
-        var digests = matches.Select(m => m.Digest).Distinct(StringComparer.Ordinal).ToList();
-        var workloads = await Task.WhenAll(digests.Select(inventory.WorkloadsOfAsync));
-        var byDigest = new Dictionary<string, IReadOnlyList<WorkloadEntry>>(StringComparer.Ordinal);
+        var digests = new List<string>(matches.Count);
+        var byDigest = new Dictionary<string, IReadOnlyList<WorkloadEntry>>(matches.Count, StringComparer.Ordinal);
+        foreach (var match in matches)
+        {
+            if (byDigest.TryAdd(match.Digest, [])) digests.Add(match.Digest);
+        }
+        // One read of every digest's running set; the entries come parsed and ordered (namespace, owner, pod, container).
+        var workloads = await inventory.WorkloadsOfManyAsync(digests);
         var oldestAdmitted = time.GetUtcNow() - options.Value.AdmittedTtl;
+        int running = 0, total = 0;
         for (var i = 0; i < digests.Count; i++)
         {
-            byDigest[digests[i]] = [.. workloads[i]
-                .Where(w => w.Source != WorkloadEntry.FromAdmission || w.Since >= oldestAdmitted)
-                .OrderBy(w => w.Namespace, StringComparer.Ordinal).ThenBy(w => w.OwnerName, StringComparer.Ordinal)
-                .ThenBy(w => w.Pod, StringComparer.Ordinal).ThenBy(w => w.Container, StringComparer.Ordinal)];
+            var current = Current(workloads[i], oldestAdmitted);
+            byDigest[digests[i]] = current;
+            total += current.Count;
+            if (current.Count > 0) running++;
         }
-        var images = matches
-            .Select(m => new WhereImage(m.Digest, m.Package, m.Version, m.Purl, byDigest[m.Digest]))
-            .OrderByDescending(i => i.Workloads.Count > 0).ThenBy(i => i.Package, StringComparer.Ordinal)
-            .ThenBy(i => i.Version, StringComparer.Ordinal).ThenBy(i => i.Digest, StringComparer.Ordinal)
-            .ToList();
-        return new WhereResult(query.Text, query.Kind.ToString().ToLowerInvariant(), images,
-            byDigest.Values.Count(w => w.Count > 0), byDigest.Values.Sum(w => w.Count), uncomparable);
+        var images = new List<WhereImage>(matches.Count);
+        foreach (var m in matches) images.Add(new WhereImage(m.Digest, m.Package, m.Version, m.Purl, byDigest[m.Digest]));
+        images.Sort(static (a, b) =>
+        {
+            var c = (b.Workloads.Count > 0).CompareTo(a.Workloads.Count > 0);
+            if (c == 0) c = string.CompareOrdinal(a.Package, b.Package);
+            if (c == 0) c = string.CompareOrdinal(a.Version, b.Version);
+            if (c == 0) c = string.CompareOrdinal(a.Digest, b.Digest);
+            return c != 0 ? c : string.CompareOrdinal(a.Purl, b.Purl);
+        });
+        return new WhereResult(query.Text, query.Kind.ToString().ToLowerInvariant(), images, running, total, uncomparable);
+    }
+
+    /// <summary>The entries without those known only from an admission older than the TTL (the list itself when none is).</summary>
+    private static IReadOnlyList<WorkloadEntry> Current(IReadOnlyList<WorkloadEntry> entries, DateTimeOffset oldestAdmitted)
+    {
+        static bool Expired(WorkloadEntry w, DateTimeOffset oldest) => w.Source == WorkloadEntry.FromAdmission && w.Since < oldest;
+        var first = 0;
+        while (first < entries.Count && !Expired(entries[first], oldestAdmitted)) first++;
+        if (first == entries.Count) return entries;
+        var kept = new List<WorkloadEntry>(entries.Count - 1);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (!Expired(entries[i], oldestAdmitted)) kept.Add(entries[i]);
+        }
+        return kept;
     }
 
     private async Task<List<Match>> AdvisoryMatchesAsync(WhereQueryText query)
@@ -76,11 +102,12 @@ public sealed class WhereQuery(IKeyValueStore store, RuntimeInventory inventory,
 
     private async Task<List<Match>> PackageMatchesAsync(WhereQueryText query, List<string> uncomparable)
     {
-        var candidates = (await store.SetMembersAsync(StoreKeys.PackageNames(PackageNameKey.Of(query.Name))))
+        var nameKey = PackageNameKey.Of(query.Name);
+        var candidates = (await store.SetMembersAsync(StoreKeys.PackageNames(nameKey)))
             .Where(c => query.PurlPrefix is null || string.Equals(Prefix(c), query.PurlPrefix, StringComparison.Ordinal))
-            .Where(c => string.Equals(PackageNameKey.Of(PackageNameKey.NameOfPurl(c)), PackageNameKey.Of(query.Name), StringComparison.Ordinal))
+            .Where(c => string.Equals(PackageNameKey.Of(PackageNameKey.NameOfPurl(c)), nameKey, StringComparison.Ordinal))
             .ToList();
-        var versionSets = await Task.WhenAll(candidates.Select(c => store.SetMembersAsync(StoreKeys.PackageVersions(c))));
+        var versionSets = await store.SetMembersManyAsync([.. candidates.Select(StoreKeys.PackageVersions)]);
 
         var wanted = new List<(string Purl, string Package, string Version)>();
         for (var i = 0; i < candidates.Count; i++)
@@ -103,8 +130,8 @@ public sealed class WhereQuery(IKeyValueStore store, RuntimeInventory inventory,
                 }
             }
         }
-        var digestSets = await Task.WhenAll(wanted.Select(w => store.SetMembersAsync(StoreKeys.PackageVersionImages(w.Purl))));
-        var matches = new List<Match>();
+        var digestSets = await store.SetMembersManyAsync([.. wanted.Select(w => StoreKeys.PackageVersionImages(w.Purl))]);
+        var matches = new List<Match>(digestSets.Sum(d => d.Count));
         for (var i = 0; i < wanted.Count; i++)
         {
             foreach (var digest in digestSets[i]) matches.Add(new Match(digest, wanted[i].Package, wanted[i].Version, wanted[i].Purl));

@@ -1,0 +1,98 @@
+using Gatehouse.ServiceDefaults.Store;
+using Gatehouse.Testing;
+using StackExchange.Redis;
+
+namespace Gatehouse.Policy.Tests.Store;
+
+/// <summary>
+/// <see cref="IKeyValueStore.SetMembersManyAsync"/> on every implementation: the in-process store, the interface's
+/// default (one read per key), and the real Redis (GATEHOUSE_TEST_REDIS; a missing Redis fails, never skips). Keys are
+/// unique per test and removed after.
+/// </summary>
+public sealed class SetMembersManyTests : IAsyncLifetime
+{
+    private readonly string _prefix = "gh-test:smm:" + Guid.NewGuid().ToString("N")[..12] + ":";
+    private ConnectionMultiplexer? _redis;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_redis is null) return;
+        var db = _redis.GetDatabase();
+        foreach (var name in new[] { "a", "b", "empty", "absent", "json" }) await db.KeyDeleteAsync(_prefix + name);
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public Task In_process_store_reads_each_set_in_key_order() => ReadsEachSetInKeyOrderAsync(new InMemoryKeyValueStore());
+
+    [Fact]
+    public Task The_interface_default_reads_each_set_in_key_order() => ReadsEachSetInKeyOrderAsync(new OneByOne(new InMemoryKeyValueStore()));
+
+    [Fact]
+    public async Task Redis_store_reads_each_set_in_key_order()
+    {
+        _redis = await ConnectionMultiplexer.ConnectAsync(TestInfra.Redis);
+        await ReadsEachSetInKeyOrderAsync(new RedisKeyValueStore(_redis));
+    }
+
+    [Fact]
+    public async Task Redis_store_reads_ten_thousand_sets_in_one_call()
+    {
+        _redis = await ConnectionMultiplexer.ConnectAsync(TestInfra.Redis);
+        var store = new RedisKeyValueStore(_redis);
+        await store.SetAddAsync(_prefix + "a", "x");
+        var keys = Enumerable.Range(0, 10_000).Select(i => i % 2 == 0 ? _prefix + "a" : _prefix + "absent").ToArray();
+
+        var sets = await store.SetMembersManyAsync(keys);
+
+        Assert.Equal(keys.Length, sets.Count);
+        for (var i = 0; i < keys.Length; i++) Assert.Equal(i % 2 == 0 ? ["x"] : [], sets[i]);
+    }
+
+    private async Task ReadsEachSetInKeyOrderAsync(IKeyValueStore store)
+    {
+        string a = _prefix + "a", b = _prefix + "b", empty = _prefix + "empty", absent = _prefix + "absent", json = _prefix + "json";
+        foreach (var m in new[] { "1", "2", "3" }) await store.SetAddAsync(a, m);
+        await store.SetAddAsync(b, "only");
+        await store.SetAddAsync(empty, "gone");
+        await store.SetRemoveAsync(empty, "gone");
+        const string Text = """{"namespace":"ü-ns","pod":"a \"quoted\" name","since":"2024-10-04T00:00:00+00:00"}""";
+        await store.SetAddAsync(json, Text);
+
+        var sets = await store.SetMembersManyAsync([b, a, absent, empty, json, a]);
+
+        Assert.Equal(6, sets.Count);
+        Assert.Equal(["only"], sets[0]);
+        Assert.Equal(["1", "2", "3"], sets[1].Order(StringComparer.Ordinal));
+        Assert.Empty(sets[2]);
+        Assert.Empty(sets[3]);
+        Assert.Equal([Text], sets[4]);
+        Assert.Equal(["1", "2", "3"], sets[5].Order(StringComparer.Ordinal));
+        // The same answer as one read per key.
+        Assert.Equal(await store.SetMembersAsync(a), sets[1]);
+        Assert.Empty(await store.SetMembersManyAsync([]));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => store.SetMembersManyAsync(null!));
+    }
+
+    /// <summary>A store that does not implement <see cref="IKeyValueStore.SetMembersManyAsync"/> (the interface's default).</summary>
+    private sealed class OneByOne(IKeyValueStore inner) : IKeyValueStore
+    {
+        public bool IsInProcess => inner.IsInProcess;
+
+        public Task<string?> GetAsync(string key) => inner.GetAsync(key);
+
+        public Task SetAsync(string key, string value, TimeSpan? ttl = null) => inner.SetAsync(key, value, ttl);
+
+        public Task<bool> SetIfAbsentAsync(string key, string value, TimeSpan ttl) => inner.SetIfAbsentAsync(key, value, ttl);
+
+        public Task<bool> DeleteAsync(string key) => inner.DeleteAsync(key);
+
+        public Task<bool> SetAddAsync(string key, string member) => inner.SetAddAsync(key, member);
+
+        public Task<bool> SetRemoveAsync(string key, string member) => inner.SetRemoveAsync(key, member);
+
+        public Task<IReadOnlyList<string>> SetMembersAsync(string key) => inner.SetMembersAsync(key);
+    }
+}

@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using Gatehouse.Admission.Tls;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Gatehouse.Testing;
 
 namespace Gatehouse.Admission.Tests;
 
@@ -19,8 +20,8 @@ public sealed class StartupTests
     [InlineData("Gatehouse:Decisions:MacKey", "c2hvcnQ=", "the MAC key has 5 bytes; at least 32 are required")]
     public void Bad_settings_fail_at_start_with_the_setting_named(string key, string value, string message)
     {
-        using var factory = new AdmissionFactory().With(key, value);
-        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        var error = StartupFailure.Expect<OptionsValidationException, AdmissionFactory>(
+            () => new AdmissionFactory().With(key, value), factory => factory.CreateClient().Dispose());
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
@@ -60,8 +61,9 @@ public sealed class StartupTests
     [Fact]
     public void Redis_without_a_MAC_key_fails_at_start()
     {
-        using var factory = new AdmissionFactory().With("Gatehouse:Redis", "127.0.0.1:1").With("Gatehouse:Decisions:MacKey", "");
-        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        var error = StartupFailure.Expect<OptionsValidationException, AdmissionFactory>(
+            () => new AdmissionFactory().With("Gatehouse:Redis", "127.0.0.1:1").With("Gatehouse:Decisions:MacKey", ""),
+            factory => factory.CreateClient().Dispose());
         Assert.Contains("Gatehouse:Decisions:MacKey (or MacKeyFile) is required with Redis", error.Message, StringComparison.Ordinal);
     }
 

@@ -1,6 +1,7 @@
 using Gatehouse.Policy.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Gatehouse.Testing;
 
 namespace Gatehouse.Policy.Tests;
 
@@ -13,11 +14,14 @@ public sealed class StartupTests
     [InlineData("not base64!", "Gatehouse:Decisions:MacKey is not valid base64")]
     public void Start_fails_without_a_strong_mac_key(string key, string expected)
     {
-        using var factory = new PolicyServiceFactory();
-        factory.Settings["Gatehouse:Decisions:MacKey"] = key;
-        // With Redis the key is shared with admission in other processes, so it must be configured.
-        factory.Settings["Gatehouse:Redis"] = "127.0.0.1:1";
-        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        var error = StartupFailure.Expect<OptionsValidationException, PolicyServiceFactory>(() =>
+        {
+            var factory = new PolicyServiceFactory();
+            factory.Settings["Gatehouse:Decisions:MacKey"] = key;
+            // With Redis the key is shared with admission in other processes, so it must be configured.
+            factory.Settings["Gatehouse:Redis"] = "127.0.0.1:1";
+            return factory;
+        }, factory => factory.CreateClient().Dispose());
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
@@ -36,9 +40,12 @@ public sealed class StartupTests
     [Fact]
     public void Start_fails_on_an_invalid_policy_file_and_lists_every_error()
     {
-        using var factory = new PolicyServiceFactory();
-        factory.WritePolicy("prod.yaml", PolicyServiceFactory.ProdPolicy.Replace("denySeverity: HIGH", "denySeverity: SEVERE, maxAge: 1d", StringComparison.Ordinal));
-        var error = Assert.Throws<PolicyValidationException>(() => factory.CreateClient());
+        var error = StartupFailure.Expect<PolicyValidationException, PolicyServiceFactory>(() =>
+        {
+            var factory = new PolicyServiceFactory();
+            factory.WritePolicy("prod.yaml", PolicyServiceFactory.ProdPolicy.Replace("denySeverity: HIGH", "denySeverity: SEVERE, maxAge: 1d", StringComparison.Ordinal));
+            return factory;
+        }, factory => factory.CreateClient().Dispose());
         Assert.Equal(2, error.Issues.Count);
         Assert.Contains("spec.vulnerabilities.denySeverity: must be one of CRITICAL, HIGH, MEDIUM, LOW (was 'SEVERE')", error.Message, StringComparison.Ordinal);
         Assert.Contains("spec.vulnerabilities.maxAge: unknown field", error.Message, StringComparison.Ordinal);

@@ -2,6 +2,7 @@ using Gatehouse.RegistryWatcher.Webhooks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Options;
+using Gatehouse.Testing;
 
 namespace Gatehouse.RegistryWatcher.Tests;
 
@@ -20,21 +21,27 @@ public sealed class StartupTests
     [InlineData("short")]
     public void Start_fails_without_a_strong_bearer_token(string token)
     {
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-            b.UseSetting("Gatehouse:RegistryWatcher:BearerToken", token));
-        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        var error = StartupFailure.Expect<OptionsValidationException, WebApplicationFactory<Program>>(() =>
+        {
+            var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+                b.UseSetting("Gatehouse:RegistryWatcher:BearerToken", token));
+            return factory;
+        }, factory => factory.CreateClient().Dispose());
         Assert.Contains("BearerToken", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Start_fails_on_a_broker_url_that_is_not_amqp()
     {
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        var error = StartupFailure.Expect<OptionsValidationException, WebApplicationFactory<Program>>(() =>
         {
-            b.UseSetting("Gatehouse:RegistryWatcher:BearerToken", WatcherFactory.Token);
-            b.UseSetting("Gatehouse:RabbitMqUrl", "http://127.0.0.1:5672");
-        });
-        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+            var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+            {
+                b.UseSetting("Gatehouse:RegistryWatcher:BearerToken", WatcherFactory.Token);
+                b.UseSetting("Gatehouse:RabbitMqUrl", "http://127.0.0.1:5672");
+            });
+            return factory;
+        }, factory => factory.CreateClient().Dispose());
         Assert.Contains("RabbitMqUrl", error.Message, StringComparison.Ordinal);
     }
 }

@@ -163,7 +163,7 @@ public static class WhereBenchmark
     }
 
     /// <summary>The store, remembering every set key read (for the floor).</summary>
-    private sealed class RecordingStore(IKeyValueStore inner) : IKeyValueStore
+    private sealed class RecordingStore(IKeyValueStore inner) : DelegatingKeyValueStore(inner)
     {
         private readonly List<string> _keys = [];
 
@@ -175,30 +175,16 @@ public static class WhereBenchmark
             }
         }
 
-        public bool IsInProcess => inner.IsInProcess;
-
-        public Task<string?> GetAsync(string key) => inner.GetAsync(key);
-
-        public Task SetAsync(string key, string value, TimeSpan? ttl = null) => inner.SetAsync(key, value, ttl);
-
-        public Task<bool> SetIfAbsentAsync(string key, string value, TimeSpan ttl) => inner.SetIfAbsentAsync(key, value, ttl);
-
-        public Task<bool> DeleteAsync(string key) => inner.DeleteAsync(key);
-
-        public Task<bool> SetAddAsync(string key, string member) => inner.SetAddAsync(key, member);
-
-        public Task<bool> SetRemoveAsync(string key, string member) => inner.SetRemoveAsync(key, member);
-
-        public Task<IReadOnlyList<string>> SetMembersAsync(string key)
+        public override Task<IReadOnlyList<string>> SetMembersAsync(string key)
         {
             lock (_keys) _keys.Add(key);
-            return inner.SetMembersAsync(key);
+            return Inner.SetMembersAsync(key);
         }
 
-        public Task<IReadOnlyList<IReadOnlyList<string>>> SetMembersManyAsync(IReadOnlyList<string> keys)
+        public override Task<IReadOnlyList<IReadOnlyList<string>>> SetMembersManyAsync(IReadOnlyList<string> keys)
         {
             lock (_keys) _keys.AddRange(keys);
-            return inner.SetMembersManyAsync(keys);
+            return Inner.SetMembersManyAsync(keys);
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Gatehouse.Policy.Api;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Options;
+using Gatehouse.Testing;
 
 namespace Gatehouse.Policy.Tests.Api;
 
@@ -164,10 +165,13 @@ public sealed class ApiAuthTests : IDisposable
     [InlineData("has white space in it", "Gatehouse:Api:Tokens:0 contains white space or control characters.")]
     public void Start_fails_without_a_usable_token(string? token, string expected)
     {
-        using var factory = new PolicyServiceFactory();
-        if (token is null) factory.Settings.Remove("Gatehouse:Api:Tokens:0");
-        else factory.Settings["Gatehouse:Api:Tokens:0"] = token;
-        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        var error = StartupFailure.Expect<OptionsValidationException, PolicyServiceFactory>(() =>
+        {
+            var factory = new PolicyServiceFactory();
+            if (token is null) factory.Settings.Remove("Gatehouse:Api:Tokens:0");
+            else factory.Settings["Gatehouse:Api:Tokens:0"] = token;
+            return factory;
+        }, factory => factory.CreateClient().Dispose());
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         if (token is not null) Assert.DoesNotContain(token, error.Message.Replace(expected, "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
@@ -175,10 +179,13 @@ public sealed class ApiAuthTests : IDisposable
     [Fact]
     public void Start_fails_on_an_unreadable_token_file()
     {
-        using var factory = new PolicyServiceFactory();
-        factory.Settings.Remove("Gatehouse:Api:Tokens:0");
-        factory.Settings["Gatehouse:Api:TokenFile"] = "/nonexistent/gatehouse/tokens";
-        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        var error = StartupFailure.Expect<OptionsValidationException, PolicyServiceFactory>(() =>
+        {
+            var factory = new PolicyServiceFactory();
+            factory.Settings.Remove("Gatehouse:Api:Tokens:0");
+            factory.Settings["Gatehouse:Api:TokenFile"] = "/nonexistent/gatehouse/tokens";
+            return factory;
+        }, factory => factory.CreateClient().Dispose());
         Assert.Contains("Gatehouse:Api:TokenFile '/nonexistent/gatehouse/tokens' cannot be read", error.Message, StringComparison.Ordinal);
     }
 

@@ -3,6 +3,7 @@ using Gatehouse.Policy.BreakGlass;
 using Gatehouse.Policy.Dashboard;
 using Gatehouse.ServiceDefaults.Store;
 using Microsoft.Extensions.Options;
+using Gatehouse.Testing;
 
 namespace Gatehouse.Policy.Tests.Dashboard;
 
@@ -72,9 +73,12 @@ public sealed class DashboardPartsTests
     [Fact]
     public void Start_fails_on_a_bad_trace_template()
     {
-        using var factory = new PolicyServiceFactory();
-        factory.Settings["Gatehouse:Dashboard:TraceUrlTemplate"] = "https://jaeger.example/trace/";
-        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        var error = StartupFailure.Expect<OptionsValidationException, PolicyServiceFactory>(() =>
+        {
+            var factory = new PolicyServiceFactory();
+            factory.Settings["Gatehouse:Dashboard:TraceUrlTemplate"] = "https://jaeger.example/trace/";
+            return factory;
+        }, factory => factory.CreateClient().Dispose());
         Assert.Contains("Gatehouse:Dashboard:TraceUrlTemplate must contain {traceId}", error.Message, StringComparison.Ordinal);
     }
 

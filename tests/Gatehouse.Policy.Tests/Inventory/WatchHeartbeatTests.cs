@@ -168,30 +168,14 @@ public sealed class WatchHeartbeatTests : IAsyncLifetime, IDisposable
     }
 
     /// <summary>The in-process store, remembering every string set with its TTL.</summary>
-    private sealed class RecordingStore : IKeyValueStore
+    private sealed class RecordingStore() : DelegatingKeyValueStore(new InMemoryKeyValueStore())
     {
-        private readonly InMemoryKeyValueStore _inner = new();
-
         public ConcurrentQueue<(string Key, TimeSpan? Ttl)> Sets { get; } = new();
 
-        public bool IsInProcess => true;
-
-        public Task<string?> GetAsync(string key) => _inner.GetAsync(key);
-
-        public Task SetAsync(string key, string value, TimeSpan? ttl = null)
+        public override Task SetAsync(string key, string value, TimeSpan? ttl = null)
         {
             Sets.Enqueue((key, ttl));
-            return _inner.SetAsync(key, value, ttl);
+            return Inner.SetAsync(key, value, ttl);
         }
-
-        public Task<bool> SetIfAbsentAsync(string key, string value, TimeSpan ttl) => _inner.SetIfAbsentAsync(key, value, ttl);
-
-        public Task<bool> DeleteAsync(string key) => _inner.DeleteAsync(key);
-
-        public Task<bool> SetAddAsync(string key, string member) => _inner.SetAddAsync(key, member);
-
-        public Task<bool> SetRemoveAsync(string key, string member) => _inner.SetRemoveAsync(key, member);
-
-        public Task<IReadOnlyList<string>> SetMembersAsync(string key) => _inner.SetMembersAsync(key);
     }
 }

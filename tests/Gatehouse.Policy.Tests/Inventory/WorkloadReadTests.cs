@@ -121,26 +121,12 @@ public sealed class WorkloadReadTests : IDisposable
     }
 
     /// <summary>Reads return new string instances in reverse order, as a store decoding replies (Redis) may.</summary>
-    private sealed class FreshCopies(IKeyValueStore inner) : IKeyValueStore
+    private sealed class FreshCopies(IKeyValueStore inner) : DelegatingKeyValueStore(inner)
     {
-        public bool IsInProcess => inner.IsInProcess;
+        public override async Task<IReadOnlyList<string>> SetMembersAsync(string key) => Copy(await Inner.SetMembersAsync(key));
 
-        public Task<string?> GetAsync(string key) => inner.GetAsync(key);
-
-        public Task SetAsync(string key, string value, TimeSpan? ttl = null) => inner.SetAsync(key, value, ttl);
-
-        public Task<bool> SetIfAbsentAsync(string key, string value, TimeSpan ttl) => inner.SetIfAbsentAsync(key, value, ttl);
-
-        public Task<bool> DeleteAsync(string key) => inner.DeleteAsync(key);
-
-        public Task<bool> SetAddAsync(string key, string member) => inner.SetAddAsync(key, member);
-
-        public Task<bool> SetRemoveAsync(string key, string member) => inner.SetRemoveAsync(key, member);
-
-        public async Task<IReadOnlyList<string>> SetMembersAsync(string key) => Copy(await inner.SetMembersAsync(key));
-
-        public async Task<IReadOnlyList<IReadOnlyList<string>>> SetMembersManyAsync(IReadOnlyList<string> keys) =>
-            [.. (await inner.SetMembersManyAsync(keys)).Select(Copy)];
+        public override async Task<IReadOnlyList<IReadOnlyList<string>>> SetMembersManyAsync(IReadOnlyList<string> keys) =>
+            [.. (await Inner.SetMembersManyAsync(keys)).Select(Copy)];
 
         private static string[] Copy(IReadOnlyList<string> members) => [.. members.Reverse().Select(m => new string(m.AsSpan()))];
     }

@@ -4,6 +4,7 @@ using Gatehouse.Contracts.Decisions;
 using Gatehouse.Contracts.Messages;
 using Gatehouse.Policy.Decisions;
 using Gatehouse.Policy.Facts;
+using Gatehouse.Policy.Impact;
 using Gatehouse.Policy.Inventory;
 using Gatehouse.Policy.Model;
 using Gatehouse.ServiceDefaults.Store;
@@ -127,17 +128,6 @@ public sealed class ImageCatalog(
         : new FindingCounts(found.Critical, found.High, found.Medium, found.Low, found.Unknown, found.FixableCritical, found.FixableHigh,
             found.NotEvaluated, found.AdvisoryDataVersion, found.EvaluatedAt);
 
-    public static string WorstSeverity(FindingCounts? counts) => counts switch
-    {
-        null => "unknown",
-        { Critical: > 0 } => "critical",
-        { High: > 0 } => "high",
-        { Medium: > 0 } => "medium",
-        { Low: > 0 } => "low",
-        { Unknown: > 0 } => "unknown",
-        _ => "none",
-    };
-
     public static string SignatureStatus(SignaturesVerified? verified) => verified switch
     {
         null => "unknown",
@@ -162,7 +152,7 @@ public sealed class ImageCatalog(
         var running = RunningAsync(names.Digest);
         await Task.WhenAll(decisions, snapshot, running);
         var counts = Counts(snapshot.Result.Vulnerabilities);
-        return new ImageSummary(names.Digest, names.Name, names.Tags, decisions.Result, counts, WorstSeverity(counts),
+        return new ImageSummary(names.Digest, names.Name, names.Tags, decisions.Result, counts, ImpactSnapshot.WorstSeverity(snapshot.Result.Vulnerabilities),
             SignatureStatus(snapshot.Result.Signatures), running.Result.Count);
     }
 

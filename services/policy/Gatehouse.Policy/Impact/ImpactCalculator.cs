@@ -40,16 +40,7 @@ public sealed class ImpactCalculator(
         foreach (var digest in running.Select(e => e.Digest).Distinct(StringComparer.Ordinal))
         {
             var vulnerabilities = (await facts.ReadAsync(digest)).Vulnerabilities;
-            bySeverity[vulnerabilities switch
-            {
-                null => "unknown",
-                { Critical: > 0 } => "critical",
-                { High: > 0 } => "high",
-                { Medium: > 0 } => "medium",
-                { Low: > 0 } => "low",
-                { Unknown: > 0 } => "unknown",
-                _ => "none",
-            }]++;
+            bySeverity[ImpactSnapshot.WorstSeverity(vulnerabilities)]++;
             if (vulnerabilities is null) continue;
             findings["critical"] += vulnerabilities.Critical;
             findings["high"] += vulnerabilities.High;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Gatehouse.Contracts.Messages;
 
 namespace Gatehouse.Policy.Impact;
 
@@ -21,6 +22,18 @@ public sealed record ImpactSnapshot(
     public static readonly string[] Severities = ["critical", "high", "medium", "low", "unknown", "none"];
 
     public int DeniedRunning => DeniedRunningByProfile.Values.Sum();
+
+    /// <summary>The bucket of an image by its worst finding (unknown: not scanned, or only findings of unknown severity).</summary>
+    public static string WorstSeverity(VulnerabilitiesFound? found) => found switch
+    {
+        null => "unknown",
+        { Critical: > 0 } => "critical",
+        { High: > 0 } => "high",
+        { Medium: > 0 } => "medium",
+        { Low: > 0 } => "low",
+        { Unknown: > 0 } => "unknown",
+        _ => "none",
+    };
 }
 
 [JsonSerializable(typeof(ImpactSnapshot))]

@@ -22,5 +22,11 @@ public static class CliProgram
             await Console.Error.WriteLineAsync($"gatehouse: configuration error: {ex.Message}");
             return 2;
         }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // Kestrel could not listen (another `gatehouse up`, or the port is taken): say so, not a stack trace.
+            await Console.Error.WriteLineAsync($"gatehouse: {ex.Message} Choose another with --urls.");
+            return 1;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Gatehouse.Contracts;
 using Gatehouse.Contracts.Decisions;
 using Gatehouse.Contracts.Messages;
@@ -108,8 +109,14 @@ public sealed class ImpactTests : IAsyncLifetime, IDisposable
         await Task.Delay(200);
         Assert.Single(Denied(digest));
 
-        // The snapshot counts the image by its worst finding and the two prod containers as denied but running.
-        var snapshot = await _factory.Services.GetRequiredService<ImpactSampler>().SampleAsync(CancellationToken.None);
+        // The snapshot counts the image by its worst finding and the two prod containers as denied but running;
+        // the gauges report the same.
+        var sampler = _factory.Services.GetRequiredService<ImpactSampler>();
+        var snapshot = await sampler.SampleAsync(CancellationToken.None);
+        var gauges = Gauges(sampler);
+        Assert.Equal(1, gauges[("gatehouse.inventory.running_images", "high")]);
+        Assert.Equal(2, gauges[("gatehouse.inventory.denied_running_workloads", "prod")]);
+        Assert.Equal(3, gauges[("gatehouse.inventory.running_workloads", "")]);
         Assert.Equal(1, snapshot.RunningImagesBySeverity["high"]);
         Assert.Equal(2, snapshot.DeniedRunningByProfile["prod"]);
         Assert.False(snapshot.DeniedRunningByProfile.ContainsKey("dev"));
@@ -118,6 +125,28 @@ public sealed class ImpactTests : IAsyncLifetime, IDisposable
             RunningImagesBySeverity = snapshot.RunningImagesBySeverity, FindingsBySeverity = snapshot.FindingsBySeverity,
             DeniedRunningByProfile = snapshot.DeniedRunningByProfile,
         });
+    }
+
+    /// <summary>What the sampler's gauges report now, by instrument and tag value ("" when untagged).</summary>
+    private static Dictionary<(string Instrument, string Tag), int> Gauges(ImpactSampler sampler)
+    {
+        var values = new Dictionary<(string, string), int>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Scope == sampler) l.EnableMeasurementEvents(instrument, sampler);
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((instrument, value, tags, state) =>
+        {
+            if (state != sampler) return;
+            var tag = tags.Length > 0 ? tags[0].Value as string ?? "" : "";
+            values[(instrument.Name, tag)] = value;
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return values;
     }
 
     [Fact]

@@ -29,7 +29,7 @@ internal sealed class ImpactOptionsValidator : IValidateOptions<ImpactOptions>
 /// </summary>
 public sealed partial class ImpactSampler : BackgroundService
 {
-    private readonly Meter _meter = new("Gatehouse.Policy");
+    private readonly Meter _meter;
     private readonly ImpactCalculator _calculator;
     private readonly ImpactHistory _history;
     private readonly Func<bool> _isLeader;
@@ -42,6 +42,8 @@ public sealed partial class ImpactSampler : BackgroundService
         ILogger<ImpactSampler> logger)
     {
         (_calculator, _history, _isLeader, _options, _time, _logger) = (calculator, history, isLeader, options.Value, time, logger);
+        // Scoped to this instance: hosts in one process (tests, the all-in-one) each report their own snapshot.
+        _meter = new Meter(new MeterOptions("Gatehouse.Policy") { Scope = this });
         _meter.CreateObservableGauge("gatehouse.inventory.running_images", () => Measure(s => s.RunningImagesBySeverity, "severity"),
             description: "Running image digests by the severity of their worst finding (unknown: not scanned yet).");
         _meter.CreateObservableGauge("gatehouse.inventory.denied_running_workloads", () => Measure(s => s.DeniedRunningByProfile, "profile"),

@@ -65,6 +65,13 @@ public static class StoreKeys
     /// <summary>Running workloads of one image digest (a set of workload entry JSON texts, written by the runtime inventory).</summary>
     public static string RunningImage(string digest) => $"{Prefix}run:img:{digest}";
 
+    /// <summary>
+    /// The version of each digest's <see cref="RunningImage"/> set (a hash: digest → a count raised by <c>HINCRBY</c>
+    /// after every change of the set), so a reader holding a set re-reads only those whose version moved. Fields are
+    /// never removed: a version that started again from 0 could repeat one a reader holds.
+    /// </summary>
+    public const string RunningImageVersions = Prefix + "run:ver";
+
     /// <summary>The pods (and admitted objects) the runtime inventory holds (a set of <c>namespace/name</c> keys): what a re-list reconciles.</summary>
     public const string RunningPods = Prefix + "run:pods";
 

@@ -94,5 +94,9 @@ public sealed class SetMembersManyTests : IAsyncLifetime
         public Task<bool> SetRemoveAsync(string key, string member) => inner.SetRemoveAsync(key, member);
 
         public Task<IReadOnlyList<string>> SetMembersAsync(string key) => inner.SetMembersAsync(key);
+
+        public Task<long> HashIncrementAsync(string key, string field, long by = 1) => inner.HashIncrementAsync(key, field, by);
+
+        public Task<IReadOnlyList<long?>> HashGetManyAsync(string key, IReadOnlyList<string> fields) => inner.HashGetManyAsync(key, fields);
     }
 }

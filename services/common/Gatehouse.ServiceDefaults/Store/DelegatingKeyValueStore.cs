@@ -25,4 +25,8 @@ public abstract class DelegatingKeyValueStore(IKeyValueStore inner) : IKeyValueS
     public virtual Task<IReadOnlyList<string>> SetMembersAsync(string key) => Inner.SetMembersAsync(key);
 
     public virtual Task<IReadOnlyList<IReadOnlyList<string>>> SetMembersManyAsync(IReadOnlyList<string> keys) => Inner.SetMembersManyAsync(keys);
+
+    public virtual Task<long> HashIncrementAsync(string key, string field, long by = 1) => Inner.HashIncrementAsync(key, field, by);
+
+    public virtual Task<IReadOnlyList<long?>> HashGetManyAsync(string key, IReadOnlyList<string> fields) => Inner.HashGetManyAsync(key, fields);
 }

@@ -35,4 +35,17 @@ public interface IKeyValueStore
         ArgumentNullException.ThrowIfNull(keys);
         return await Task.WhenAll(keys.Select(SetMembersAsync));
     }
+
+    /// <summary>
+    /// Adds <paramref name="by"/> to an integer field of a hash (an absent hash or field counts from 0) and returns the
+    /// new value; atomic, like <c>HINCRBY</c>, so two processes incrementing one field never lose a step.
+    /// </summary>
+    Task<long> HashIncrementAsync(string key, string field, long by = 1);
+
+    /// <summary>
+    /// Integer fields of one hash, in the order of <paramref name="fields"/>: null for an absent hash or field, or a
+    /// value that is not an integer. Redis reads them with <c>HMGET</c>; a very long list may be read in several
+    /// pipelined chunks, so fields of different chunks are not one snapshot (each one is read at the time of its chunk).
+    /// </summary>
+    Task<IReadOnlyList<long?>> HashGetManyAsync(string key, IReadOnlyList<string> fields);
 }

@@ -7,6 +7,7 @@ public sealed class InMemoryKeyValueStore(TimeProvider time) : IKeyValueStore
 {
     private readonly ConcurrentDictionary<string, Entry> _strings = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HashSet<string>> _sets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Dictionary<string, long>> _hashes = new(StringComparer.Ordinal);
 
     public InMemoryKeyValueStore() : this(TimeProvider.System) { }
 
@@ -34,7 +35,7 @@ public sealed class InMemoryKeyValueStore(TimeProvider time) : IKeyValueStore
     }
 
     public Task<bool> DeleteAsync(string key) =>
-        Task.FromResult(_strings.TryRemove(key, out _) | _sets.TryRemove(key, out _));
+        Task.FromResult(_strings.TryRemove(key, out _) | _sets.TryRemove(key, out _) | _hashes.TryRemove(key, out _));
 
     public Task<bool> SetAddAsync(string key, string member)
     {
@@ -68,6 +69,34 @@ public sealed class InMemoryKeyValueStore(TimeProvider time) : IKeyValueStore
             lock (set) sets[i] = [.. set];
         }
         return Task.FromResult<IReadOnlyList<IReadOnlyList<string>>>(sets);
+    }
+
+    public Task<long> HashIncrementAsync(string key, string field, long by = 1)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        var hash = _hashes.GetOrAdd(key, _ => new Dictionary<string, long>(StringComparer.Ordinal));
+        lock (hash)
+        {
+            // Checked, as Redis refuses an increment past the range of a 64-bit integer.
+            var value = checked(hash.GetValueOrDefault(field) + by);
+            hash[field] = value;
+            return Task.FromResult(value);
+        }
+    }
+
+    public Task<IReadOnlyList<long?>> HashGetManyAsync(string key, IReadOnlyList<string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var values = new long?[fields.Count];
+        if (values.Length > 0 && _hashes.TryGetValue(key, out var hash))
+        {
+            // One lock for all fields: one snapshot, as a single HMGET is.
+            lock (hash)
+            {
+                for (var i = 0; i < values.Length; i++) values[i] = hash.TryGetValue(fields[i], out var value) ? value : null;
+            }
+        }
+        return Task.FromResult<IReadOnlyList<long?>>(values);
     }
 
     private bool Expired(Entry e) => e.ExpiresAt is { } at && at <= time.GetUtcNow();

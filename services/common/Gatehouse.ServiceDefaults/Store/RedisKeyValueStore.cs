@@ -7,6 +7,9 @@ public sealed class RedisKeyValueStore(IConnectionMultiplexer redis) : IKeyValue
 {
     private const int BatchSize = 256;
 
+    /// <summary>Fields per <c>HMGET</c>: Redis answers one command at a time, so one of 10,000 fields would hold every other client until its reply is built.</summary>
+    private const int HashFieldChunk = 1_000;
+
     private IDatabase Db => redis.GetDatabase();
 
     public bool IsInProcess => false;
@@ -48,6 +51,31 @@ public sealed class RedisKeyValueStore(IConnectionMultiplexer redis) : IKeyValue
         var sets = new IReadOnlyList<string>[replies.Length];
         for (var i = 0; i < replies.Length; i++) sets[i] = Strings(await replies[i]);
         return sets;
+    }
+
+    public Task<long> HashIncrementAsync(string key, string field, long by = 1) => Db.HashIncrementAsync(key, field, by);
+
+    /// <summary><c>HMGET</c> in chunks of <see cref="HashFieldChunk"/> fields, all written in one pipelined batch (one round trip).</summary>
+    public async Task<IReadOnlyList<long?>> HashGetManyAsync(string key, IReadOnlyList<string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        if (fields.Count == 0) return [];
+        var batch = Db.CreateBatch();
+        var chunks = new Task<RedisValue[]>[(fields.Count + HashFieldChunk - 1) / HashFieldChunk];
+        for (var c = 0; c < chunks.Length; c++)
+        {
+            var names = new RedisValue[Math.Min(HashFieldChunk, fields.Count - c * HashFieldChunk)];
+            for (var i = 0; i < names.Length; i++) names[i] = fields[c * HashFieldChunk + i];
+            chunks[c] = batch.HashGetAsync(key, names);
+        }
+        batch.Execute();
+        var values = new long?[fields.Count];
+        var at = 0;
+        foreach (var chunk in chunks)
+        {
+            foreach (var value in await chunk) values[at++] = !value.IsNull && value.TryParse(out long number) ? number : null;
+        }
+        return values;
     }
 
     private static string[] Strings(RedisValue[] values)

@@ -3,11 +3,12 @@ using System.Collections.Concurrent;
 namespace Gatehouse.Policy.Inventory;
 
 /// <summary>
-/// The parse of each digest's running set, kept with the exact member texts it was made from: while a read returns
-/// the same texts in the same order (an unchanged set), the parsed and ordered entries are reused without hashing,
-/// parsing or sorting anything: the cost is one ordinal comparison per member (a reference check when the store hands
-/// back the same strings, as the in-process one does). A changed set is parsed again, reusing the entries of members it
-/// kept. Members are immutable texts, so an entry can never be stale, only unused; the whole cache is dropped past
+/// The parse of each digest's running set, kept with the exact member texts it was made from and, when known, the
+/// <see cref="Stamp"/> (version of the set in the store) read before those texts. A reader that finds the same stamp in
+/// the store uses the entry without reading the set at all; a set read again with the same texts in the same order
+/// reuses the parse at the cost of one ordinal comparison per member (a reference check when the store hands back the
+/// same strings, as the in-process one does). A changed set is parsed again, reusing the entries of members it kept.
+/// Members are immutable texts, so an entry can never be stale, only unused; the whole cache is dropped past
 /// <see cref="MemberLimit"/> members.
 /// </summary>
 internal sealed class WorkloadSetCache
@@ -18,13 +19,37 @@ internal sealed class WorkloadSetCache
     private int _members;
 
     /// <summary>
-    /// The parse of <paramref name="members"/> (the set of <paramref name="digest"/>): its readable entries in the inventory
-    /// order, namespace, owner name, pod, container, then the member text (all ordinal). Shared: do not modify its arrays.
+    /// The held parse of <paramref name="digest"/> when it was read at exactly <paramref name="stamp"/>. Never for a
+    /// null stamp: a set whose version is unknown (written before versions, or the epoch is missing) must be read.
     /// </summary>
-    public Snapshot Of(string digest, IReadOnlyList<string> members)
+    public bool TryGet(string digest, Stamp? stamp, out Snapshot snapshot)
     {
-        if (_byDigest.TryGetValue(digest, out var held) && held.Matches(members)) return held;
-        var fresh = Snapshot.Parse(members, held);
+        if (stamp is { } wanted && _byDigest.TryGetValue(digest, out var held) && held.Stamp == wanted)
+        {
+            snapshot = held;
+            return true;
+        }
+        snapshot = null!;
+        return false;
+    }
+
+    /// <summary>
+    /// The parse of <paramref name="members"/> (the set of <paramref name="digest"/>, read after its version
+    /// <paramref name="stamp"/> was): its readable entries in the inventory order, namespace, owner name, pod, container,
+    /// then the member text (all ordinal). Shared: do not modify its arrays.
+    /// </summary>
+    public Snapshot Of(string digest, Stamp? stamp, IReadOnlyList<string> members)
+    {
+        if (_byDigest.TryGetValue(digest, out var held) && held.Matches(members))
+        {
+            // The same texts: the parse stands, now known at this stamp. An unknown stamp keeps the one held, which was
+            // read before these very texts and so still describes them.
+            if (stamp is null || held.Stamp == stamp) return held;
+            var restamped = held with { Stamp = stamp };
+            _byDigest.TryUpdate(digest, restamped, held);
+            return restamped;
+        }
+        var fresh = Snapshot.Parse(members, held) with { Stamp = stamp };
         if (Interlocked.Add(ref _members, members.Count - (held?.Size ?? 0)) > MemberLimit)
         {
             _byDigest.Clear();
@@ -32,15 +57,26 @@ internal sealed class WorkloadSetCache
         }
         else
         {
+            // A concurrent query may store an older stamp over a newer one: harmless, the next read sees the newer
+            // version in the store and reads the set again.
             _byDigest[digest] = fresh;
         }
         return fresh;
     }
 
+    /// <summary>
+    /// A set's version as read from the store: <paramref name="Epoch"/> names the life of the versions hash (a flush
+    /// or loss of Redis starts a new one, where versions count from 0 again), <paramref name="Version"/> the digest's field.
+    /// </summary>
+    internal readonly record struct Stamp(long Epoch, long Version);
+
     /// <param name="Members">The texts read, in the order read.</param>
     /// <param name="Ordered">The readable entries, ordered; <see cref="OrderedTexts"/> holds their texts in the same order.</param>
     internal sealed record Snapshot(string[] Members, WorkloadEntry[] Ordered, string[] OrderedTexts)
     {
+        /// <summary>The version read before <see cref="Members"/> were; null when unknown (never trusted).</summary>
+        public Stamp? Stamp { get; init; }
+
         public int Size => Members.Length;
 
         public bool Matches(IReadOnlyList<string> members)

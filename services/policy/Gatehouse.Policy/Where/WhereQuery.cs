@@ -31,8 +31,10 @@ public sealed partial class WhereJsonContext : JsonSerializerContext;
 /// "Where is it running": the SBOM index (name → purls → versions → digests, written by the scanner) or the advisory
 /// index (advisory id → digest and package, kept equal to each digest's current vulnerability report) joined with the
 /// runtime inventory (digest → workloads). Only set reads, each step's keys in one batch (one round trip to Redis:
-/// name → purls → versions → digests → workloads); no SBOM or report is read, and an unchanged workload set is not
-/// parsed again. Entries known only from admission count while younger than <see cref="InventoryOptions.AdmittedTtl"/>.
+/// name → purls → versions → digests → workload set versions → the workload sets that changed); no SBOM or report is
+/// read, and a workload set whose version did not move since this process last read it is neither read nor parsed
+/// again (a fresh process, as the CLI is, reads them all). Entries known only from admission count while younger than
+/// <see cref="InventoryOptions.AdmittedTtl"/>.
 /// </summary>
 public sealed class WhereQuery(IKeyValueStore store, RuntimeInventory inventory, IOptions<InventoryOptions> options, TimeProvider time)
 {
@@ -50,7 +52,8 @@ public sealed class WhereQuery(IKeyValueStore store, RuntimeInventory inventory,
         {
             if (byDigest.TryAdd(match.Digest, [])) digests.Add(match.Digest);
         }
-        // One read of every digest's running set; the entries come parsed and ordered (namespace, owner, pod, container).
+        // One read of every digest's set version, then of the sets that changed; the entries come parsed and ordered
+        // (namespace, owner, pod, container).
         var workloads = await inventory.WorkloadsOfManyAsync(digests);
         var oldestAdmitted = time.GetUtcNow() - options.Value.AdmittedTtl;
         int running = 0, total = 0;

@@ -81,7 +81,10 @@ public sealed class DashboardFixture : IAsyncLifetime, IDisposable
     {
         if (BrowserProblem is not null) Assert.Fail(BrowserProblem);
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString() });
-        context.SetDefaultTimeout(20_000);
+        // ./test.sh runs the test assemblies in parallel on a small machine: a page may wait seconds for a core.
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         return (context, await context.NewPageAsync());
     }
 

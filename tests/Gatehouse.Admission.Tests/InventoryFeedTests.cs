@@ -63,5 +63,5 @@ public sealed class InventoryFeedTests : IDisposable
     [InlineData("web-7d9c8f6b5a1", null)]  // '1' and 'a' are not in the hash alphabet
     [InlineData("web", null)]
     public void A_replica_set_name_gives_its_deployment_only_when_it_ends_in_a_template_hash(string replicaSet, string? deployment) =>
-        Assert.Equal(deployment, AdmittedWorkload.DeploymentOf(replicaSet));
+        Assert.Equal(deployment, Gatehouse.Policy.Model.WorkloadNaming.DeploymentOf(replicaSet));
 }

@@ -155,7 +155,7 @@ public sealed class DashboardFixture : IAsyncLifetime, IDisposable
         var start = DateTimeOffset.UtcNow.AddMinutes(-5 * Snapshots);
         for (var i = 0; i < Snapshots; i++)
         {
-            await history.AppendAsync(new ImpactSnapshot(start.AddMinutes(5 * i), 2, 3,
+            await history.AppendAsync(new ImpactSnapshot(start.AddMinutes(5 * i), 3,
                 new Dictionary<string, int> { ["high"] = 1, ["none"] = 1 },
                 new Dictionary<string, int> { ["critical"] = i % 2, ["high"] = 1 + i, ["medium"] = 3, ["low"] = 2 },
                 new Dictionary<string, int> { ["prod"] = i, ["dev"] = 0 }));

@@ -12,28 +12,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Gatehouse.Policy.Tests;
 
 /// <summary>The policy service end to end on the test harness: facts in any order, redelivery, MAC, versions, re-decide.</summary>
-public sealed class PolicyServiceTests : IAsyncLifetime, IDisposable
+public sealed class PolicyServiceTests : PolicyHarnessTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
-    private const string Issuer = "https://token.actions.githubusercontent.com";
-    private const string Subject = "https://github.com/acme/api/.github/workflows/release.yml@refs/tags/v1";
-    private readonly PolicyServiceFactory _factory = new();
-    private ITestHarness Harness => _factory.Harness;
-
-    public Task InitializeAsync()
-    {
-        _factory.CreateClient().Dispose();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
-    public void Dispose() => _factory.Dispose();
-
-    private static string NewDigest() => "sha256:" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
-
-    private static DateTimeOffset At => DateTimeOffset.UtcNow.AddMinutes(-5);
-
     private const string Report = """
         {"advisoryDataVersion": "adv-1", "findings": [
           {"id": "CVE-2023-5678", "aliases": [], "package": {"name": "openssl", "version": "3.0.11-1~deb12u1"}, "installedVersion": "3.0.11-1~deb12u1",
@@ -43,7 +23,7 @@ public sealed class PolicyServiceTests : IAsyncLifetime, IDisposable
     private async Task<object[]> FactsAsync(string digest, string advisoryVersion = "adv-1")
     {
         var reportRef = $"gh:test:report:{digest}";
-        await _factory.Store.SetAsync(reportRef, Report);
+        await Factory.Store.SetAsync(reportRef, Report);
         return
         [
             new ImagePushed("ghcr.io", "acme/api", "1.0", digest, "application/vnd.oci.image.manifest.v1+json", At, "test", Guid.NewGuid().ToString()),
@@ -51,13 +31,6 @@ public sealed class PolicyServiceTests : IAsyncLifetime, IDisposable
             new VulnerabilitiesFound(digest, reportRef, 0, 1, 0, 0, 0, 0, 1, 0, advisoryVersion, "sbom", At),
             new SignaturesVerified(digest, [new VerifiedSigner("keyless", Issuer, Subject, null, "signature", At)], [], 1, "trust-1", At),
         ];
-    }
-
-    private async Task PublishAndConsumeAsync(object message)
-    {
-        var before = Harness.Consumed.Select(_ => true).Count();
-        await Harness.Bus.Publish(message);
-        await Eventually.TrueAsync(() => Harness.Consumed.Select(_ => true).Count() > before, Wait, $"{message.GetType().Name} consumed");
     }
 
     [Fact]
@@ -72,19 +45,19 @@ public sealed class PolicyServiceTests : IAsyncLifetime, IDisposable
 
         foreach (var profile in new[] { "prod", "dev" })
         {
-            var a = await _factory.RecordAsync(profile, first);
-            var b = await _factory.RecordAsync(profile, second);
+            var a = await Factory.RecordAsync(profile, first);
+            var b = await Factory.RecordAsync(profile, second);
             Assert.NotNull(a);
             Assert.NotNull(b);
             Assert.Equal((a.Status, a.PolicyGeneration, a.TrustRootVersion, a.AdvisoryDataVersion), (b.Status, b.PolicyGeneration, b.TrustRootVersion, b.AdvisoryDataVersion));
             Assert.Equal(a.Reasons, b.Reasons);
         }
-        var prod = (await _factory.RecordAsync("prod", first))!;
+        var prod = (await Factory.RecordAsync("prod", first))!;
         Assert.Equal(DecisionStatus.Deny, prod.Status);
         Assert.Equal(["registry-approved", "signature-verified", "vuln-high-fixable"], prod.Reasons.Select(r => r.Code));
         Assert.Equal("CVE-2023-5678 (High, fixed in 3.0.13-1~deb12u1) in openssl 3.0.11-1~deb12u1", prod.Reasons[2].Message);
         Assert.Equal(("trust-1", "adv-1"), (prod.TrustRootVersion, prod.AdvisoryDataVersion));
-        var dev = (await _factory.RecordAsync("dev", first))!;
+        var dev = (await Factory.RecordAsync("dev", first))!;
         Assert.Equal((DecisionStatus.Allow, "", "adv-1"), (dev.Status, dev.TrustRootVersion, dev.AdvisoryDataVersion));
     }
 
@@ -94,16 +67,16 @@ public sealed class PolicyServiceTests : IAsyncLifetime, IDisposable
         var digest = NewDigest();
         var facts = await FactsAsync(digest);
         foreach (var message in facts) await PublishAndConsumeAsync(message);
-        var stored = await _factory.Store.GetAsync(StoreKeys.Decision("prod", digest));
+        var stored = await Factory.Store.GetAsync(StoreKeys.Decision("prod", digest));
         var decided = Harness.Published.Select<ImageDecided>(m => m.Context.Message.Digest == digest).Count();
-        var writes = _factory.Store.WritesOf(StoreKeys.Decision("prod", digest));
+        var writes = Factory.Store.WritesOf(StoreKeys.Decision("prod", digest));
 
         foreach (var message in facts) await PublishAndConsumeAsync(message);
 
-        Assert.Equal(stored, await _factory.Store.GetAsync(StoreKeys.Decision("prod", digest)));
-        Assert.Equal(writes, _factory.Store.WritesOf(StoreKeys.Decision("prod", digest)));
+        Assert.Equal(stored, await Factory.Store.GetAsync(StoreKeys.Decision("prod", digest)));
+        Assert.Equal(writes, Factory.Store.WritesOf(StoreKeys.Decision("prod", digest)));
         Assert.Equal(decided, Harness.Published.Select<ImageDecided>(m => m.Context.Message.Digest == digest).Count());
-        var keys = _factory.Store.Keys.Where(k => k.StartsWith(StoreKeys.Prefix + "dec:", StringComparison.Ordinal) && k.EndsWith(digest, StringComparison.Ordinal));
+        var keys = Factory.Store.Keys.Where(k => k.StartsWith(StoreKeys.Prefix + "dec:", StringComparison.Ordinal) && k.EndsWith(digest, StringComparison.Ordinal));
         Assert.Equal([StoreKeys.Decision("dev", digest), StoreKeys.Decision("prod", digest)], keys.Order());
     }
 
@@ -113,16 +86,16 @@ public sealed class PolicyServiceTests : IAsyncLifetime, IDisposable
         var digest = NewDigest();
         foreach (var message in await FactsAsync(digest)) await PublishAndConsumeAsync(message);
 
-        var record = (await _factory.RecordAsync("prod", digest))!;
-        var versions = (await _factory.VersionsAsync("prod"))!;
-        var policy = _factory.Services.GetRequiredService<PolicySetHolder>().Current.Find("prod")!;
+        var record = (await Factory.RecordAsync("prod", digest))!;
+        var versions = (await Factory.VersionsAsync("prod"))!;
+        var policy = Factory.Services.GetRequiredService<PolicySetHolder>().Current.Find("prod")!;
 
-        Assert.True(_factory.Mac.Verify(record));
-        Assert.False(_factory.Mac.Verify(record with { Status = DecisionStatus.Allow }));
+        Assert.True(Factory.Mac.Verify(record));
+        Assert.False(Factory.Mac.Verify(record with { Status = DecisionStatus.Allow }));
         Assert.False(new DecisionMac(new byte[32]).Verify(record));
         Assert.Equal(policy.Generation, record.PolicyGeneration);
-        await Eventually.TrueAsync(() => _factory.VersionsAsync("prod").Result is { } v && v.Matches(record), Wait, "prod versions to match the record");
-        Assert.Equal(new DecisionVersions("prod", policy.Generation, "trust-1", "adv-1"), await _factory.VersionsAsync("prod"));
+        await Eventually.TrueAsync(() => Factory.VersionsAsync("prod").Result is { } v && v.Matches(record), Wait, "prod versions to match the record");
+        Assert.Equal(new DecisionVersions("prod", policy.Generation, "trust-1", "adv-1"), await Factory.VersionsAsync("prod"));
         Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", record.TraceParent);
         var published = Harness.Published.Select<ImageDecided>(m => m.Context.Message.Digest == digest && m.Context.Message.Profile == "prod").Last().Context.Message;
         Assert.Equal((record.Status, record.PolicyGeneration), (published.Status, published.PolicyVersion));
@@ -135,18 +108,18 @@ public sealed class PolicyServiceTests : IAsyncLifetime, IDisposable
     {
         var digest = NewDigest();
         foreach (var message in await FactsAsync(digest)) await PublishAndConsumeAsync(message);
-        var before = (await _factory.RecordAsync("prod", digest))!;
+        var before = (await Factory.RecordAsync("prod", digest))!;
 
-        _factory.WritePolicy("prod.yaml", PolicyServiceFactory.ProdPolicy.Replace("  profile: prod\n", "  profile: prod\n  mode: warn\n", StringComparison.Ordinal));
-        _factory.Services.GetRequiredService<FilePolicySource>().Reload();
-        var generation = _factory.Services.GetRequiredService<PolicySetHolder>().Current.Find("prod")!.Generation;
+        Factory.WritePolicy("prod.yaml", PolicyServiceFactory.ProdPolicy.Replace("  profile: prod\n", "  profile: prod\n  mode: warn\n", StringComparison.Ordinal));
+        Factory.Services.GetRequiredService<FilePolicySource>().Reload();
+        var generation = Factory.Services.GetRequiredService<PolicySetHolder>().Current.Find("prod")!.Generation;
 
-        var after = await Eventually.GetAsync(async () => await _factory.RecordAsync("prod", digest) is { } r && r.PolicyGeneration == generation ? r : null, Wait, "the re-decided record");
+        var after = await Eventually.GetAsync(async () => await Factory.RecordAsync("prod", digest) is { } r && r.PolicyGeneration == generation ? r : null, Wait, "the re-decided record");
         Assert.NotEqual(before.PolicyGeneration, after.PolicyGeneration);
         Assert.Equal(DecisionStatus.Warn, after.Status);
-        Assert.True(_factory.Mac.Verify(after));
-        await Eventually.TrueAsync(() => _factory.VersionsAsync("prod").Result?.PolicyGeneration == generation, Wait, "new prod versions");
-        var announcements = _factory.Services.GetRequiredService<InProcessDecisionAnnouncer>().Announcements;
+        Assert.True(Factory.Mac.Verify(after));
+        await Eventually.TrueAsync(() => Factory.VersionsAsync("prod").Result?.PolicyGeneration == generation, Wait, "new prod versions");
+        var announcements = Factory.Services.GetRequiredService<InProcessDecisionAnnouncer>().Announcements;
         var seen = new List<DecisionAnnouncement>();
         while (announcements.TryRead(out var a)) seen.Add(a);
         Assert.Contains(new DecisionAnnouncement("prod", null), seen);
@@ -156,20 +129,20 @@ public sealed class PolicyServiceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_removed_profile_withdraws_its_versions()
     {
-        await Eventually.TrueAsync(() => _factory.VersionsAsync("dev").Result is not null, Wait, "dev versions");
-        File.Delete(Path.Combine(_factory.PolicyFolder, "dev.yaml"));
-        _factory.Services.GetRequiredService<FilePolicySource>().Reload();
-        await Eventually.TrueAsync(() => _factory.VersionsAsync("dev").Result is null, Wait, "dev versions withdrawn");
-        Assert.NotNull(await _factory.VersionsAsync("prod"));
+        await Eventually.TrueAsync(() => Factory.VersionsAsync("dev").Result is not null, Wait, "dev versions");
+        File.Delete(Path.Combine(Factory.PolicyFolder, "dev.yaml"));
+        Factory.Services.GetRequiredService<FilePolicySource>().Reload();
+        await Eventually.TrueAsync(() => Factory.VersionsAsync("dev").Result is null, Wait, "dev versions withdrawn");
+        Assert.NotNull(await Factory.VersionsAsync("prod"));
     }
 
     [Fact]
     public async Task An_invalid_policy_edit_keeps_the_policies_in_force()
     {
-        var holder = _factory.Services.GetRequiredService<PolicySetHolder>();
+        var holder = Factory.Services.GetRequiredService<PolicySetHolder>();
         var before = holder.Current.Find("prod")!;
-        _factory.WritePolicy("prod.yaml", PolicyServiceFactory.ProdPolicy.Replace("denySeverity: HIGH", "denySeverity: SEVERE", StringComparison.Ordinal));
-        _factory.Services.GetRequiredService<FilePolicySource>().Reload();
+        Factory.WritePolicy("prod.yaml", PolicyServiceFactory.ProdPolicy.Replace("denySeverity: HIGH", "denySeverity: SEVERE", StringComparison.Ordinal));
+        Factory.Services.GetRequiredService<FilePolicySource>().Reload();
         // The profile in force is the very same object: the rejected edit replaced nothing. (The generation is not
         // compared: a file-watcher reload from an earlier edit may land at any moment and bump it legitimately.)
         Assert.Same(before, holder.Current.Find("prod"));
@@ -181,14 +154,14 @@ public sealed class PolicyServiceTests : IAsyncLifetime, IDisposable
     {
         var digest = NewDigest();
         await PublishAndConsumeAsync(new ImagePushed("ghcr.io", "acme/api", "1.0.sig", digest, "application/vnd.oci.image.manifest.v1+json", At, "test", "e1"));
-        Assert.Null(await _factory.RecordAsync("prod", digest));
+        Assert.Null(await Factory.RecordAsync("prod", digest));
 
         await PublishAndConsumeAsync(new ImageAnalysisFailed(digest, "sbom", "layer 2 is not a tar archive", false, At));
 
-        var record = (await _factory.RecordAsync("prod", digest))!;
+        var record = (await Factory.RecordAsync("prod", digest))!;
         Assert.Equal(DecisionStatus.Deny, record.Status);
         Assert.Contains(record.Reasons, r => r.Code == ReasonCodes.AnalysisFailed && r.Message.Contains("layer 2 is not a tar archive", StringComparison.Ordinal));
-        Assert.Equal(DecisionStatus.Warn, (await _factory.RecordAsync("dev", digest))!.Status);
+        Assert.Equal(DecisionStatus.Warn, (await Factory.RecordAsync("dev", digest))!.Status);
     }
 
     [Fact]
@@ -197,21 +170,21 @@ public sealed class PolicyServiceTests : IAsyncLifetime, IDisposable
         var digest = NewDigest();
         foreach (var message in await FactsAsync(digest)) await PublishAndConsumeAsync(message);
         var newer = new VulnerabilitiesFound(digest, $"gh:test:report:{digest}:adv-2", 0, 0, 0, 0, 0, 0, 0, 0, "adv-2", "advisories", At.AddMinutes(1));
-        await _factory.Store.SetAsync(newer.ReportRef, "{\"findings\": []}");
+        await Factory.Store.SetAsync(newer.ReportRef, "{\"findings\": []}");
         await PublishAndConsumeAsync(newer);
         var older = (VulnerabilitiesFound)(await FactsAsync(digest, "adv-1"))[2];
         await PublishAndConsumeAsync(older);
 
-        var record = (await _factory.RecordAsync("prod", digest))!;
+        var record = (await Factory.RecordAsync("prod", digest))!;
         Assert.Equal(("adv-2", DecisionStatus.Allow), (record.AdvisoryDataVersion, record.Status));
-        await Eventually.TrueAsync(() => _factory.VersionsAsync("prod").Result?.AdvisoryDataVersion == "adv-2", Wait, "prod versions at adv-2");
+        await Eventually.TrueAsync(() => Factory.VersionsAsync("prod").Result?.AdvisoryDataVersion == "adv-2", Wait, "prod versions at adv-2");
     }
 
     [Fact]
     public async Task A_message_with_an_invalid_digest_is_dropped()
     {
         await PublishAndConsumeAsync(new ImageAnalysisFailed("sha256:nothex", "sbom", "x", false, At));
-        Assert.DoesNotContain(_factory.Store.Keys, k => k.Contains("nothex", StringComparison.Ordinal));
+        Assert.DoesNotContain(Factory.Store.Keys, k => k.Contains("nothex", StringComparison.Ordinal));
         Assert.False(await Harness.Published.Any<MassTransit.Fault<ImageAnalysisFailed>>());
     }
 

@@ -136,7 +136,7 @@ public sealed class DashboardApiTests : IAsyncLifetime, IDisposable
         var start = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
         for (var i = 0; i < 3; i++)
         {
-            await history.AppendAsync(new ImpactSnapshot(start.AddMinutes(5 * i), 2, 3,
+            await history.AppendAsync(new ImpactSnapshot(start.AddMinutes(5 * i), 3,
                 new Dictionary<string, int> { ["high"] = 1, ["none"] = 1 }, new Dictionary<string, int> { ["high"] = i, ["low"] = 2 },
                 i == 2 ? new Dictionary<string, int> { ["prod"] = 2, ["staging"] = 1 } : new Dictionary<string, int> { ["prod"] = i }));
         }

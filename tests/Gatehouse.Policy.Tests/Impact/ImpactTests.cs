@@ -15,28 +15,8 @@ namespace Gatehouse.Policy.Tests.Impact;
 /// the inventory and says which profiles govern each namespace; a newer report turns a running image to deny under
 /// prod and exactly one <see cref="RunningImageDenied"/> names the prod workloads; snapshots count it.
 /// </summary>
-public sealed class ImpactTests : IAsyncLifetime, IDisposable
+public sealed class ImpactTests : PolicyHarnessTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
-    private const string Issuer = "https://token.actions.githubusercontent.com";
-    private const string Subject = "https://github.com/acme/api/.github/workflows/release.yml@refs/tags/v1";
-    private readonly PolicyServiceFactory _factory = new();
-    private ITestHarness Harness => _factory.Harness;
-
-    public Task InitializeAsync()
-    {
-        _factory.CreateClient().Dispose();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
-    public void Dispose() => _factory.Dispose();
-
-    private static string NewDigest() => "sha256:" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
-
-    private static DateTimeOffset At => DateTimeOffset.UtcNow.AddMinutes(-5);
-
     private const string CleanReport = """{"advisoryDataVersion": "adv-1", "findings": []}""";
 
     private const string HighReport = """
@@ -48,12 +28,12 @@ public sealed class ImpactTests : IAsyncLifetime, IDisposable
     /// <summary>Publishes an image's facts with a clean report: prod and dev allow it.</summary>
     private async Task AllowedAsync(string digest)
     {
-        await _factory.Store.SetAsync($"gh:test:report:{digest}:1", CleanReport);
+        await Factory.Store.SetAsync($"gh:test:report:{digest}:1", CleanReport);
         await PublishAndConsumeAsync(new ImagePushed("ghcr.io", "acme/api", "1.0", digest, "application/vnd.oci.image.manifest.v1+json", At, "test", Guid.NewGuid().ToString()));
         await PublishAndConsumeAsync(new SbomGenerated("ghcr.io", "acme/api", digest, "gh:test:sbom", "00", 12, "catalogers-1", At));
         await PublishAndConsumeAsync(new SignaturesVerified(digest, [new VerifiedSigner("keyless", Issuer, Subject, null, "signature", At)], [], 1, "trust-1", At));
         await PublishAndConsumeAsync(Clean(digest));
-        Assert.Equal(DecisionStatus.Allow, (await _factory.RecordAsync("prod", digest))?.Status);
+        Assert.Equal(DecisionStatus.Allow, (await Factory.RecordAsync("prod", digest))?.Status);
     }
 
     private static VulnerabilitiesFound Clean(string digest) =>
@@ -62,15 +42,8 @@ public sealed class ImpactTests : IAsyncLifetime, IDisposable
     /// <summary>A re-evaluation against newer advisory data: one High finding with a fix (prod denies High).</summary>
     private async Task<VulnerabilitiesFound> HighAsync(string digest)
     {
-        await _factory.Store.SetAsync($"gh:test:report:{digest}:2", HighReport);
+        await Factory.Store.SetAsync($"gh:test:report:{digest}:2", HighReport);
         return new VulnerabilitiesFound(digest, $"gh:test:report:{digest}:2", 0, 1, 0, 0, 0, 0, 1, 0, "adv-2", "advisories", At.AddMinutes(1));
-    }
-
-    private async Task PublishAndConsumeAsync(object message)
-    {
-        var before = Harness.Consumed.Select(_ => true).Count();
-        await Harness.Bus.Publish(message);
-        await Eventually.TrueAsync(() => Harness.Consumed.Select(_ => true).Count() > before, Wait, $"{message.GetType().Name} consumed");
     }
 
     private static WorkloadAdmitted Admitted(string ns, string kind, string name, string profile, params (string Container, string Digest)[] containers) =>
@@ -87,12 +60,12 @@ public sealed class ImpactTests : IAsyncLifetime, IDisposable
         await AllowedAsync(digest);
         await PublishAndConsumeAsync(Admitted("payments", "Deployment", "api", "prod", ("api", digest), ("sidecar", digest)));
         await PublishAndConsumeAsync(Admitted("sandbox", "Deployment", "try", "dev", ("app", digest)));
-        var inventory = _factory.Services.GetRequiredService<RuntimeInventory>();
+        var inventory = Factory.Services.GetRequiredService<RuntimeInventory>();
         Assert.Equal(3, (await inventory.WorkloadsOfAsync(digest)).Count);
 
         var high = await HighAsync(digest);
         await PublishAndConsumeAsync(high);
-        Assert.Equal(DecisionStatus.Deny, (await _factory.RecordAsync("prod", digest))?.Status);
+        Assert.Equal(DecisionStatus.Deny, (await Factory.RecordAsync("prod", digest))?.Status);
         await Eventually.TrueAsync(() => Denied(digest).Any(), Wait, "RunningImageDenied published");
         var denied = Assert.Single(Denied(digest));
         Assert.Equal(("prod", DecisionStatus.Allow), (denied.Profile, denied.PreviousStatus));
@@ -102,7 +75,7 @@ public sealed class ImpactTests : IAsyncLifetime, IDisposable
         Assert.Contains(denied.Findings, f => f.Contains("CVE-2026-4242", StringComparison.Ordinal));
         Assert.Equal(["CVE-2026-4242"], denied.AdvisoryIds);
         // dev denies Critical only: still allowed, nothing said about the sandbox.
-        Assert.NotEqual(DecisionStatus.Deny, (await _factory.RecordAsync("dev", digest))?.Status);
+        Assert.NotEqual(DecisionStatus.Deny, (await Factory.RecordAsync("dev", digest))?.Status);
 
         // Redelivery of the same report decides the same: no second event.
         await PublishAndConsumeAsync(high);
@@ -111,7 +84,7 @@ public sealed class ImpactTests : IAsyncLifetime, IDisposable
 
         // The snapshot counts the image by its worst finding and the two prod containers as denied but running;
         // the gauges report the same.
-        var sampler = _factory.Services.GetRequiredService<ImpactSampler>();
+        var sampler = Factory.Services.GetRequiredService<ImpactSampler>();
         var snapshot = await sampler.SampleAsync(CancellationToken.None);
         var gauges = Gauges(sampler);
         Assert.Equal(1, gauges[("gatehouse.inventory.running_images", "high")]);
@@ -120,7 +93,7 @@ public sealed class ImpactTests : IAsyncLifetime, IDisposable
         Assert.Equal(1, snapshot.RunningImagesBySeverity["high"]);
         Assert.Equal(2, snapshot.DeniedRunningByProfile["prod"]);
         Assert.False(snapshot.DeniedRunningByProfile.ContainsKey("dev"));
-        Assert.Equal(snapshot, (await _factory.Services.GetRequiredService<ImpactHistory>().LatestAsync())! with
+        Assert.Equal(snapshot, (await Factory.Services.GetRequiredService<ImpactHistory>().LatestAsync())! with
         {
             RunningImagesBySeverity = snapshot.RunningImagesBySeverity, FindingsBySeverity = snapshot.FindingsBySeverity,
             DeniedRunningByProfile = snapshot.DeniedRunningByProfile,
@@ -155,8 +128,8 @@ public sealed class ImpactTests : IAsyncLifetime, IDisposable
         var digest = NewDigest();
         await AllowedAsync(digest);
         await PublishAndConsumeAsync(await HighAsync(digest));
-        Assert.Equal(DecisionStatus.Deny, (await _factory.RecordAsync("prod", digest))?.Status);
-        Assert.Null(await _factory.Store.GetAsync(ImpactNotifier.PendingKey("prod", digest)));
+        Assert.Equal(DecisionStatus.Deny, (await Factory.RecordAsync("prod", digest))?.Status);
+        Assert.Null(await Factory.Store.GetAsync(ImpactNotifier.PendingKey("prod", digest)));
         Assert.Empty(Denied(digest));
     }
 
@@ -164,16 +137,16 @@ public sealed class ImpactTests : IAsyncLifetime, IDisposable
     public async Task While_the_pod_watch_is_synced_the_admission_feed_adds_nothing_but_still_records_the_profiles()
     {
         var digest = NewDigest();
-        await _factory.Store.SetAsync(StoreKeys.InventoryWatchSynced, "policy-0", TimeSpan.FromMinutes(5));
+        await Factory.Store.SetAsync(StoreKeys.InventoryWatchSynced, "policy-0", TimeSpan.FromMinutes(5));
         try
         {
             await PublishAndConsumeAsync(Admitted("payments", "Deployment", "api", "prod", ("api", digest)));
-            Assert.Empty(await _factory.Services.GetRequiredService<RuntimeInventory>().WorkloadsOfAsync(digest));
-            Assert.Equal(["prod"], await _factory.Services.GetRequiredService<NamespaceProfiles>().GoverningAsync("payments"));
+            Assert.Empty(await Factory.Services.GetRequiredService<RuntimeInventory>().WorkloadsOfAsync(digest));
+            Assert.Equal(["prod"], await Factory.Services.GetRequiredService<NamespaceProfiles>().GoverningAsync("payments"));
         }
         finally
         {
-            await _factory.Store.DeleteAsync(StoreKeys.InventoryWatchSynced);
+            await Factory.Store.DeleteAsync(StoreKeys.InventoryWatchSynced);
         }
     }
 
@@ -181,13 +154,13 @@ public sealed class ImpactTests : IAsyncLifetime, IDisposable
     public async Task Admissions_of_one_workload_replace_its_entry_and_bad_containers_are_skipped()
     {
         string first = NewDigest(), second = NewDigest();
-        var inventory = _factory.Services.GetRequiredService<RuntimeInventory>();
+        var inventory = Factory.Services.GetRequiredService<RuntimeInventory>();
         await PublishAndConsumeAsync(Admitted("shop", "Deployment", "web", "dev", ("app", first)));
         await PublishAndConsumeAsync(Admitted("shop", "Deployment", "web", "dev", ("app", second), ("bad", "sha256:nothex")));
         Assert.Empty(await inventory.WorkloadsOfAsync(first));
         var entry = Assert.Single(await inventory.WorkloadsOfAsync(second));
         Assert.Equal(("shop", "Deployment", "web", "app", WorkloadEntry.FromAdmission), (entry.Namespace, entry.OwnerKind, entry.OwnerName, entry.Container, entry.Source));
         // A namespace admission never reported falls back to the selectors on the name label (dev selects all).
-        Assert.Equal(["dev"], await _factory.Services.GetRequiredService<NamespaceProfiles>().GoverningAsync("unreported"));
+        Assert.Equal(["dev"], await Factory.Services.GetRequiredService<NamespaceProfiles>().GoverningAsync("unreported"));
     }
 }

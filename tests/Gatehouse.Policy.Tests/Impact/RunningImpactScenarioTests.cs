@@ -17,6 +17,7 @@ using scanner::Gatehouse.Scanner.CycloneDx;
 using scanner::Gatehouse.Scanner.Sbom;
 using scanner::Gatehouse.Scanner.Vulnerabilities;
 using static Gatehouse.Policy.Tests.Inventory.InventoryFixture;
+using static Gatehouse.Policy.Tests.Inventory.ReportFixture;
 
 namespace Gatehouse.Policy.Tests.Impact;
 
@@ -89,7 +90,7 @@ public sealed class RunningImpactScenarioTests : IAsyncLifetime, IDisposable
 
         // The new advisory: openssl before 3.0.14, High with a fix. The scanner's re-evaluation commits the old image's
         // report (index and store) and tells policy, which denies it under prod.
-        var report = Report(Old, Finding("CVE-2026-7777", ["DSA-6100-1"], "openssl", "3.0.11-1~deb12u2", "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64"));
+        var report = Report(Old, "osv-2", Finding("CVE-2026-7777", ["DSA-6100-1"], "openssl", "3.0.11-1~deb12u2", "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64"));
         await new AdvisoryImageIndex(_factory.Store).UpdateAsync(Old, report);
         await _factory.Store.SetAsync($"gh:test:report:{Old}:2", JsonSerializer.Serialize(report, VulnerabilityJsonContext.Default.VulnerabilityReport));
         await Harness.Bus.Publish(new VulnerabilitiesFound(Old, $"gh:test:report:{Old}:2", 0, 1, 0, 0, 0, 0, 1, 0, "osv-2", "advisories", DateTimeOffset.UtcNow));
@@ -120,7 +121,7 @@ public sealed class RunningImpactScenarioTests : IAsyncLifetime, IDisposable
         var bom = new Bom { Components = [.. packages.Select(p => new BomComponent { Name = p.Name, Purl = p.Purl })] };
         var record = new SbomRecord(digest, "ghcr.io", "acme/web", "ghcr.io/acme/web@" + digest, new string('0', 64), packages.Length, "test", [], DateTimeOffset.UnixEpoch);
         await new SbomIndex(_factory.Store).IndexAsync(record, bom, "{}"u8.ToArray());
-        await _factory.Store.SetAsync($"gh:test:report:{digest}:1", JsonSerializer.Serialize(Report(digest), VulnerabilityJsonContext.Default.VulnerabilityReport));
+        await _factory.Store.SetAsync($"gh:test:report:{digest}:1", JsonSerializer.Serialize(Report(digest, "osv-1"), VulnerabilityJsonContext.Default.VulnerabilityReport));
         var at = DateTimeOffset.UtcNow.AddMinutes(-5);
         await Harness.Bus.Publish(new ImagePushed("ghcr.io", "acme/web", "1", digest, "application/vnd.oci.image.manifest.v1+json", at, "test", Guid.NewGuid().ToString()));
         await Harness.Bus.Publish(new SbomGenerated("ghcr.io", "acme/web", digest, "gh:test:sbom", "00", packages.Length, "catalogers-1", at));
@@ -128,17 +129,4 @@ public sealed class RunningImpactScenarioTests : IAsyncLifetime, IDisposable
         await Eventually.GetAsync(async () => (await _factory.RecordAsync("prod", digest)) is { Status: DecisionStatus.Allow } allowed ? allowed : null,
             Wait, $"prod allows {digest}");
     }
-
-    private static Finding Finding(string id, string[] aliases, string package, string version, string purl) => new()
-    {
-        Id = id, Aliases = aliases, Records = [id], Package = new FindingPackage { Name = package, Version = version, Purl = purl, Ecosystem = "Debian:12" },
-        InstalledVersion = version, FixedVersions = ["3.0.14-1~deb12u1"], FixState = FixState.Fixed,
-        Severity = new SeverityRating(SeverityLevel.High, null, null, null, null), AdvisoryDataVersion = "osv-2", Status = FindingStatus.Affected,
-    };
-
-    private static VulnerabilityReport Report(string digest, params Finding[] findings) => new()
-    {
-        Digest = digest, AdvisoryDataVersion = findings.Length == 0 ? "osv-1" : "osv-2", Trigger = "advisories", EvaluatedAt = DateTimeOffset.UtcNow,
-        Summary = ReportSummary.Of(findings, [], 2), Findings = findings, UnevaluatedPackages = [], Locations = new Dictionary<string, IReadOnlyList<string>>(), Vex = [],
-    };
 }

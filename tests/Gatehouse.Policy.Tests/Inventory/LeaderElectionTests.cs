@@ -48,24 +48,29 @@ public sealed class LeaderElectionTests : IAsyncLifetime
 
     private async Task<string?> HeartbeatAsync() => await _store.GetAsync(StoreKeys.InventoryWatchSynced);
 
-    [Fact]
-    public async Task Two_replicas_elect_one_leader_and_only_its_watcher_lists_and_watches_pods()
+    /// <summary>Replicas a and b over pods one and two, once one of them leads and its inventory holds both pods.</summary>
+    private async Task<(PolicyReplica Leader, PolicyReplica Follower)> TwoReplicasAsync()
     {
         _api.Upsert(Pod("shop", "one", "reg/web@" + A));
         _api.Upsert(Pod("shop", "two", "reg/api@" + B));
         var a = await StartAsync("policy-a");
         var b = await StartAsync("policy-b");
-
         var leader = await LeaderAsync(a, b);
-        var follower = leader == a ? b : a;
         await ConvergesAsync(leader.Inventory, All, $"shop/one/app@{A} Pod/one", $"shop/two/app@{B} Pod/two");
+        return (leader, leader == a ? b : a);
+    }
+
+    [Fact]
+    public async Task Two_replicas_elect_one_leader_and_only_its_watcher_lists_and_watches_pods()
+    {
+        var (leader, follower) = await TwoReplicasAsync();
         Assert.Equal(leader.Name, _api.LeaseHolder(PolicyReplica.Namespace, PolicyReplica.LeaseName));
         await Eventually.TrueAsync(() => follower.Leadership.Leader == leader.Name, Wait, "the follower to see the leader");
 
         // Several renewals later: still one leader, never two at once, and the follower has not touched pods.
         for (var i = 0; i < 15; i++)
         {
-            Assert.False(a.Leadership.IsLeader && b.Leadership.IsLeader, "two leaders at once");
+            Assert.False(leader.Leadership.IsLeader && follower.Leadership.IsLeader, "two leaders at once");
             await Task.Delay(100);
         }
         Assert.True(leader.Leadership.IsLeader);
@@ -84,13 +89,7 @@ public sealed class LeaderElectionTests : IAsyncLifetime
     [Fact]
     public async Task When_the_leader_stops_renewing_it_stops_watching_before_the_other_takes_over()
     {
-        _api.Upsert(Pod("shop", "one", "reg/web@" + A));
-        _api.Upsert(Pod("shop", "two", "reg/api@" + B));
-        var a = await StartAsync("policy-a");
-        var b = await StartAsync("policy-b");
-        var leader = await LeaderAsync(a, b);
-        var follower = leader == a ? b : a;
-        await ConvergesAsync(leader.Inventory, All, $"shop/one/app@{A} Pod/one", $"shop/two/app@{B} Pod/two");
+        var (leader, follower) = await TwoReplicasAsync();
 
         // The leader is cut off from the API server (its renewals and its watch fail); pods change meanwhile.
         _api.Partition(leader.Name);

@@ -17,6 +17,7 @@ using scanner::Gatehouse.Scanner.CycloneDx;
 using scanner::Gatehouse.Scanner.Sbom;
 using scanner::Gatehouse.Scanner.Vulnerabilities;
 using static Gatehouse.Policy.Tests.Inventory.InventoryFixture;
+using static Gatehouse.Policy.Tests.Inventory.ReportFixture;
 
 namespace Gatehouse.Policy.Tests.Inventory;
 
@@ -68,9 +69,9 @@ public sealed class WhereScenarioTests : IAsyncLifetime, IDisposable
         await ConvergesAsync(_inventory, [Old, New], $"shop/web-6c9f-a/app@{Old} Deployment/web", $"shop/api-0/app@{New} StatefulSet/api");
 
         // A new advisory: openssl before 3.0.14; re-evaluation commits a report for the old image only.
-        await new AdvisoryImageIndex(_store).UpdateAsync(Old, Report(Old, Finding("CVE-2024-9999", ["DSA-5555-1"], "openssl", "3.0.11-1~deb12u2",
+        await new AdvisoryImageIndex(_store).UpdateAsync(Old, Report(Old, "osv-2", Finding("CVE-2024-9999", ["DSA-5555-1"], "openssl", "3.0.11-1~deb12u2",
             "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64")));
-        await new AdvisoryImageIndex(_store).UpdateAsync(New, Report(New));
+        await new AdvisoryImageIndex(_store).UpdateAsync(New, Report(New, "osv-2"));
 
         foreach (var q in new[] { "openssl@<3.0.14", "CVE-2024-9999", "dsa-5555-1", "pkg:deb/debian/openssl@3.0.11-1~deb12u2" })
         {
@@ -95,7 +96,7 @@ public sealed class WhereScenarioTests : IAsyncLifetime, IDisposable
         Assert.Empty(Assert.Single((await RunAsync("CVE-2024-9999")).Images).Workloads);
 
         // A report without the finding (fixed by VEX or a newer advisory set) removes the image from the advisory.
-        await new AdvisoryImageIndex(_store).UpdateAsync(Old, Report(Old));
+        await new AdvisoryImageIndex(_store).UpdateAsync(Old, Report(Old, "osv-2"));
         Assert.Empty((await RunAsync("CVE-2024-9999")).Images);
         await watcher.StopAsync(CancellationToken.None);
     }
@@ -148,17 +149,4 @@ public sealed class WhereScenarioTests : IAsyncLifetime, IDisposable
         await new SbomIndex(_store).IndexAsync(record, bom, bytes);
         Assert.NotEmpty(Encoding.UTF8.GetString(bytes));
     }
-
-    private static Finding Finding(string id, string[] aliases, string package, string version, string purl) => new()
-    {
-        Id = id, Aliases = aliases, Records = [id], Package = new FindingPackage { Name = package, Version = version, Purl = purl, Ecosystem = "Debian:12" },
-        InstalledVersion = version, FixedVersions = ["3.0.14-1~deb12u1"], FixState = FixState.Fixed,
-        Severity = new SeverityRating(SeverityLevel.High, null, null, null, null), AdvisoryDataVersion = "osv-2", Status = FindingStatus.Affected,
-    };
-
-    private static VulnerabilityReport Report(string digest, params Finding[] findings) => new()
-    {
-        Digest = digest, AdvisoryDataVersion = "osv-2", Trigger = "advisories", EvaluatedAt = DateTimeOffset.UnixEpoch,
-        Summary = ReportSummary.Of(findings, [], 2), Findings = findings, UnevaluatedPackages = [], Locations = new Dictionary<string, IReadOnlyList<string>>(), Vex = [],
-    };
 }

@@ -1,4 +1,5 @@
 using Gatehouse.Contracts.Messages;
+using Gatehouse.Policy.Model;
 
 namespace Gatehouse.Admission.Review;
 
@@ -10,9 +11,6 @@ namespace Gatehouse.Admission.Review;
 /// </summary>
 public static class AdmittedWorkload
 {
-    // Kubernetes' SafeEncodeString alphabet: the characters a pod-template hash is written with.
-    private const string HashAlphabet = "bcdfghjklmnpqrstvwxz2456789";
-
     /// <summary>The message for an admitted object, or null when no container's digest is known.</summary>
     public static WorkloadAdmitted? From(ReviewContext context, IReadOnlyList<ImageFinding> findings, IReadOnlyList<string> profiles, DateTimeOffset now)
     {
@@ -39,22 +37,10 @@ public static class AdmittedWorkload
         var controller = context.Object.Metadata?.OwnerReferences?.FirstOrDefault(o => o.Controller == true && o.Kind is not null && o.Name is not null);
         if (controller is not null)
         {
-            // A pod of a Job made by a CronJob names the Job: the CronJob is not visible from the pod.
+            // A pod of a Job names the Job; the CronJob naming convention is left to the watch, which asks the API first.
             (kind, name) = (controller.Kind!, controller.Name!);
         }
-        if (kind == "ReplicaSet" && DeploymentOf(name) is { } deployment) return ("Deployment", deployment);
+        if (kind == "ReplicaSet" && WorkloadNaming.DeploymentOf(name) is { } deployment) return ("Deployment", deployment);
         return (kind, name);
-    }
-
-    /// <summary><c>web</c> of <c>web-7d9c8f6b5</c>: the name minus a trailing pod-template hash, or null.</summary>
-    public static string? DeploymentOf(string replicaSet)
-    {
-        var dash = replicaSet.LastIndexOf('-');
-        if (dash <= 0 || replicaSet.Length - dash - 1 is < 5 or > 10) return null;
-        for (var i = dash + 1; i < replicaSet.Length; i++)
-        {
-            if (!HashAlphabet.Contains(replicaSet[i], StringComparison.Ordinal)) return null;
-        }
-        return replicaSet[..dash];
     }
 }

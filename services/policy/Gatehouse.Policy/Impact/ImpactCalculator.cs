@@ -57,7 +57,7 @@ public sealed class ImpactCalculator(
                 if (status == DecisionStatus.Deny) denied[profile] = denied.GetValueOrDefault(profile) + 1;
             }
         }
-        return new ImpactSnapshot(now, running.Select(e => e.Digest).Distinct(StringComparer.Ordinal).Count(), running.Count, bySeverity, findings, denied);
+        return new ImpactSnapshot(now, running.Count, bySeverity, findings, denied);
     }
 
     private async Task<string?> StatusAsync(string profile, string digest)

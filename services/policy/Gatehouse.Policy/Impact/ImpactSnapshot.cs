@@ -12,7 +12,6 @@ namespace Gatehouse.Policy.Impact;
 /// <param name="DeniedRunningByProfile">profile → workloads (containers) running an image that profile denies.</param>
 public sealed record ImpactSnapshot(
     [property: JsonPropertyName("at")] DateTimeOffset At,
-    [property: JsonPropertyName("runningImages")] int RunningImages,
     [property: JsonPropertyName("runningWorkloads")] int RunningWorkloads,
     [property: JsonPropertyName("runningImagesBySeverity")] IReadOnlyDictionary<string, int> RunningImagesBySeverity,
     [property: JsonPropertyName("findingsBySeverity")] IReadOnlyDictionary<string, int> FindingsBySeverity,
@@ -21,7 +20,9 @@ public sealed record ImpactSnapshot(
     /// <summary>Severity buckets in the order people read them.</summary>
     public static readonly string[] Severities = ["critical", "high", "medium", "low", "unknown", "none"];
 
-    public int DeniedRunning => DeniedRunningByProfile.Values.Sum();
+    /// <summary>Running image digests: each is in exactly one severity bucket.</summary>
+    [JsonPropertyName("runningImages")]
+    public int RunningImages => RunningImagesBySeverity.Values.Sum();
 
     /// <summary>The bucket of an image by its worst finding (unknown: not scanned, or only findings of unknown severity).</summary>
     public static string WorstSeverity(VulnerabilitiesFound? found) => found switch

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Gatehouse.Policy.Model;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -50,20 +51,13 @@ public sealed class OwnerResolver(IOwnerLookup lookup)
     {
         ArgumentNullException.ThrowIfNull(controller);
         ArgumentNullException.ThrowIfNull(pod);
-        if (controller.Kind == "ReplicaSet"
-            && pod.Labels?.TryGetValue("pod-template-hash", out var hash) == true && hash.Length > 0
-            && controller.Name.EndsWith("-" + hash, StringComparison.Ordinal) && controller.Name.Length > hash.Length + 1)
+        return controller.Kind switch
         {
-            return new WorkloadOwner("Deployment", controller.Name[..^(hash.Length + 1)]);
-        }
-        if (controller.Kind == "Job")
-        {
-            // The CronJob controller names Jobs <cronjob>-<minutes since the epoch of the scheduled time>.
-            var dash = controller.Name.LastIndexOf('-');
-            var suffix = dash > 0 ? controller.Name[(dash + 1)..] : "";
-            if (suffix.Length >= 8 && suffix.All(char.IsAsciiDigit)) return new WorkloadOwner("CronJob", controller.Name[..dash]);
-        }
-        return null;
+            "ReplicaSet" when pod.Labels?.TryGetValue("pod-template-hash", out var hash) == true && hash.Length > 0
+                => WorkloadNaming.DeploymentOf(controller.Name, hash) is { } deployment ? new WorkloadOwner("Deployment", deployment) : null,
+            "Job" => WorkloadNaming.CronJobOf(controller.Name) is { } cronJob ? new WorkloadOwner("CronJob", cronJob) : null,
+            _ => null,
+        };
     }
 }
 

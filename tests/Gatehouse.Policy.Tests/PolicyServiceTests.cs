@@ -150,6 +150,17 @@ public sealed class PolicyServiceTests : PolicyHarnessTests
     }
 
     [Fact]
+    public void A_policy_file_read_while_empty_keeps_its_profile()
+    {
+        // An editor or File.WriteAllText truncates before writing; a reload in between sees an empty file.
+        var holder = Factory.Services.GetRequiredService<PolicySetHolder>();
+        var before = holder.Current.Find("prod")!;
+        Factory.WritePolicy("prod.yaml", "");
+        Factory.Services.GetRequiredService<FilePolicySource>().Reload();
+        Assert.Same(before, holder.Current.Find("prod"));
+    }
+
+    [Fact]
     public async Task A_push_alone_is_not_decided_and_a_permanent_failure_denies()
     {
         var digest = NewDigest();

@@ -145,6 +145,27 @@ public sealed class PolicyValidationTests
         Assert.Contains("a document must be an ImagePolicy mapping", Assert.Single(PolicyYaml.Load("- a\n- b").Errors).ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("# only a comment\n")]
+    [InlineData("---\n")]
+    public void A_policy_file_with_no_policy_is_refused(string text)
+    {
+        var folder = Directory.CreateTempSubdirectory("gatehouse-policy-");
+        try
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, "dev.yaml"), PolicyYaml.Minimal(profile: "dev", name: "dev"));
+            File.WriteAllText(Path.Combine(folder.FullName, "prod.yaml"), text);
+            var result = ImagePolicyLoader.LoadPaths([folder.FullName], PolicyYaml.Options);
+            Assert.False(result.Succeeded);
+            Assert.EndsWith("prod.yaml: holds no ImagePolicy (delete the file to remove its profiles)", Assert.Single(result.Errors).ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public void Alias_bombs_fail_instead_of_expanding()
     {

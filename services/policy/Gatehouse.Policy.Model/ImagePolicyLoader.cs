@@ -38,7 +38,12 @@ public static class ImagePolicyLoader
                     issues.Add(new PolicyIssue(file, null, "", $"file is larger than {MaxFileBytes / 1024 / 1024} MiB"));
                     continue;
                 }
+                var (policiesBefore, issuesBefore) = (policies.Count, issues.Count);
                 AddText(File.ReadAllText(file), file, options, policies, issues);
+                // A file caught mid-write (truncated, not yet filled) reads as empty; loading it would silently drop its
+                // profiles. Removing a profile takes deleting its file, so an empty file is refused.
+                if (policies.Count == policiesBefore && issues.Count == issuesBefore)
+                    issues.Add(new PolicyIssue(file, null, "", "holds no ImagePolicy (delete the file to remove its profiles)"));
             }
             catch (IOException ex)
             {

@@ -64,6 +64,42 @@ public sealed partial class DashboardBrowserTests(DashboardFixture fixture) : IC
     }
 
     [Fact]
+    public async Task A_broad_search_comes_a_page_at_a_time_running_images_first()
+    {
+        var (context, page) = await fixture.NewPageAsync();
+        await using var _ = context;
+        var errors = Watch(page);
+        await SignInAsync(page);
+        await page.Locator("#where").EvaluateAsync("section => { section.dataset.pageSize = '1'; }");
+        var more = page.GetByTestId("where-more");
+
+        // openssl is in three images: web (two pods) and ledger run, tools runs nowhere.
+        await SearchAsync(page, "openssl");
+        await Assertions.Expect(page.Locator("#where")).ToHaveAttributeAsync("data-shown", "1");
+        Assert.Equal(["shop Deployment/web web-6c9f-a", "shop Deployment/web web-6c9f-b"], await WhereRowsAsync(page));
+        await Assertions.Expect(page.GetByTestId("where-summary")).ToHaveTextAsync("3 image(s) contain it; 3 workload(s) in 2 running image(s). Showing the first 1.");
+        await Assertions.Expect(more).ToHaveTextAsync("Show 1 more");
+
+        await more.ClickAsync();
+        await Assertions.Expect(page.Locator("#where")).ToHaveAttributeAsync("data-shown", "2");
+        Assert.Equal(["shop Deployment/web web-6c9f-a", "shop Deployment/web web-6c9f-b", "payments StatefulSet/ledger ledger-0"], await WhereRowsAsync(page));
+        await Assertions.Expect(page.GetByTestId("where-idle-image")).ToHaveCountAsync(0);
+
+        await more.ClickAsync();
+        await Assertions.Expect(page.Locator("#where")).ToHaveAttributeAsync("data-shown", "3");
+        await Assertions.Expect(page.GetByTestId("where-idle-image")).ToHaveCountAsync(1);
+        await Assertions.Expect(more).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByTestId("where-summary")).ToHaveTextAsync("3 image(s) contain it; 3 workload(s) in 2 running image(s).");
+
+        // A new search starts over.
+        await SearchAsync(page, "pkg:pypi/requests");
+        Assert.Equal(["payments StatefulSet/ledger ledger-0"], await WhereRowsAsync(page));
+        await Assertions.Expect(page.GetByTestId("where-idle-image")).ToHaveCountAsync(0);
+        await Assertions.Expect(more).ToBeHiddenAsync();
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task Images_show_their_decisions_and_one_image_in_full_has_findings_signers_and_the_trace_link()
     {
         var (context, page) = await fixture.NewPageAsync();

@@ -102,10 +102,12 @@ public sealed class WhereScenarioTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task The_http_api_answers_json_and_rejects_unparseable_queries()
+    public async Task The_http_api_answers_json_a_page_at_a_time_and_rejects_bad_queries()
     {
-        await IndexAsync(Old, ("openssl", "pkg:deb/debian/openssl@3.0.11-1~deb12u2"));
-        await _inventory.PutPodAsync("shop/web", [new WorkloadEntry("shop", "Deployment", "web", "web", "app", "n1", "reg/web:1", Old, DateTimeOffset.UnixEpoch.AddYears(56), WorkloadEntry.FromWatch)]);
+        // Five images contain openssl; only the last one indexed runs, so it leads every answer.
+        var digests = Enumerable.Range(0, 5).Select(i => Digest((char)('a' + i))).ToList();
+        foreach (var (digest, i) in digests.Select((d, i) => (d, i))) await IndexAsync(digest, ("openssl", $"pkg:deb/debian/openssl@3.0.1{i}-1"));
+        await _inventory.PutPodAsync("shop/web", [new WorkloadEntry("shop", "Deployment", "web", "web", "app", "n1", "reg/web:1", digests[4], DateTimeOffset.UnixEpoch.AddYears(56), WorkloadEntry.FromWatch)]);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
@@ -115,11 +117,33 @@ public sealed class WhereScenarioTests : IAsyncLifetime, IDisposable
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
-        var result = await http.GetFromJsonAsync("/api/where?q=openssl", WhereJsonContext.Default.WhereResult);
-        Assert.Equal("package", result!.Kind);
-        Assert.Equal("web", Assert.Single(Assert.Single(result.Images).Workloads).OwnerName);
-        using var bad = await http.GetAsync(new Uri("/api/where?q=", UriKind.Relative));
-        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        var whole = (await http.GetFromJsonAsync("/api/where?q=openssl", WhereJsonContext.Default.WhereResult))!;
+        Assert.Equal(("package", 5, 5, 1, 1), (whole.Kind, whole.Total, whole.Images.Count, whole.RunningImages, whole.Workloads));
+        Assert.Equal("web", Assert.Single(whole.Images[0].Workloads).OwnerName);
+
+        var paged = new List<WhereImage>();
+        for (var offset = 0; offset < 6; offset += 2)
+        {
+            var page = (await http.GetFromJsonAsync($"/api/where?q=openssl&offset={offset}&limit=2", WhereJsonContext.Default.WhereResult))!;
+            Assert.Equal((offset, 5, 1, 1), (page.Offset, page.Total, page.RunningImages, page.Workloads));
+            Assert.Equal(Math.Min(2, 5 - offset), page.Images.Count);
+            paged.AddRange(page.Images);
+        }
+        Assert.Equal(whole.Images.Select(i => (i.Digest, i.Version)), paged.Select(i => (i.Digest, i.Version)));
+        Assert.Empty((await http.GetFromJsonAsync("/api/where?q=openssl&offset=9", WhereJsonContext.Default.WhereResult))!.Images);
+
+        foreach (var (query, reason) in new[]
+        {
+            ("q=", "the query must be a purl, a package name (optionally @version or @range) or an advisory id"),
+            ("q=openssl&limit=0", $"limit '0' must be a whole number from 1 to {WhereEndpoints.MaxLimit}"),
+            ("q=openssl&offset=-1", $"offset '-1' must be a whole number from 0 to {int.MaxValue}"),
+        })
+        {
+            using var bad = await http.GetAsync(new Uri("/api/where?" + query, UriKind.Relative));
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+            using var problem = JsonDocument.Parse(await bad.Content.ReadAsStringAsync());
+            Assert.Equal(reason, problem.RootElement.GetProperty("detail").GetString());
+        }
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using Gatehouse.Contracts.Decisions;
+using Gatehouse.Policy.Api;
 
 namespace Gatehouse.Policy.Dashboard;
 
@@ -47,22 +48,4 @@ public sealed record ImageFilter(string? Text, string? Status, string? Profile, 
         filter = new ImageFilter(text, wantedStatus, wantedProfile, skip, take);
         return true;
     }
-}
-
-/// <summary>Query values checked by hand, so a bad one is reported with its name and the allowed range.</summary>
-internal static class QueryValues
-{
-    public static bool TryNumber(string? text, string name, int fallback, int min, int max, out int value, out string? error)
-    {
-        error = null;
-        value = fallback;
-        if (string.IsNullOrWhiteSpace(text)) return true;
-        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) && value >= min && value <= max)
-            return true;
-        value = fallback;
-        error = $"{name} '{Shorten(text)}' must be a whole number from {min} to {max}";
-        return false;
-    }
-
-    public static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
 }

@@ -14,14 +14,31 @@ public sealed record WhereImage(
     [property: JsonPropertyName("purl")] string? Purl,
     [property: JsonPropertyName("workloads")] IReadOnlyList<WorkloadEntry> Workloads);
 
+/// <param name="Images">The (image, package) matches, running ones first; from <paramref name="Offset"/> on when paged.</param>
+/// <param name="RunningImages">Running images among all matches, not only this page's (as are the workloads).</param>
 /// <param name="Uncomparable">Versioned purls whose version the ecosystem's scheme could not compare with the range.</param>
+/// <param name="Total">How many matches there are in all; a page holds <see cref="Images"/> of them.</param>
 public sealed record WhereResult(
     [property: JsonPropertyName("query")] string Query,
     [property: JsonPropertyName("kind")] string Kind,
     [property: JsonPropertyName("images")] IReadOnlyList<WhereImage> Images,
     [property: JsonPropertyName("runningImages")] int RunningImages,
     [property: JsonPropertyName("workloads")] int Workloads,
-    [property: JsonPropertyName("uncomparable")] IReadOnlyList<string> Uncomparable);
+    [property: JsonPropertyName("uncomparable")] IReadOnlyList<string> Uncomparable,
+    [property: JsonPropertyName("total")] int Total,
+    [property: JsonPropertyName("offset")] int Offset = 0)
+{
+    /// <summary>The matches from <paramref name="offset"/>, at most <paramref name="limit"/> of them (of a whole answer).</summary>
+    public WhereResult Page(int offset, int limit)
+    {
+        if (Offset != 0 || Images.Count != Total) throw new InvalidOperationException("only a whole answer is paged");
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var start = Math.Min(offset, Images.Count);
+        var count = Math.Min(limit, Images.Count - start);
+        return this with { Images = Images is List<WhereImage> list ? list.GetRange(start, count) : [.. Images.Skip(start).Take(count)], Offset = offset };
+    }
+}
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = true)]
 [JsonSerializable(typeof(WhereResult))]
@@ -74,7 +91,7 @@ public sealed class WhereQuery(IKeyValueStore store, RuntimeInventory inventory,
             if (c == 0) c = string.CompareOrdinal(a.Digest, b.Digest);
             return c != 0 ? c : string.CompareOrdinal(a.Purl, b.Purl);
         });
-        return new WhereResult(query.Text, query.Kind.ToString().ToLowerInvariant(), images, running, total, uncomparable);
+        return new WhereResult(query.Text, query.Kind.ToString().ToLowerInvariant(), images, running, total, uncomparable, images.Count);
     }
 
     /// <summary>The entries without those known only from an admission older than the TTL (the list itself when none is).</summary>

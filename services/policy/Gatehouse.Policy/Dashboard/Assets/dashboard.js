@@ -93,9 +93,16 @@
     }
   }
 
-  async function where(query) {
+  // The where answer comes a page at a time (running images first); "Show more" appends the next page. The page
+  // size is the section's data-page-size.
+  const whereState = { query: "", next: 0 };
+
+  async function where(query, more) {
     show(byId("where-error"), "");
-    const result = await api("/api/where?q=" + encodeURIComponent(query));
+    const section = byId("where");
+    const pageSize = Number(section.dataset.pageSize) || 100;
+    const params = new URLSearchParams({ q: query, offset: String(more ? whereState.next : 0), limit: String(pageSize) });
+    const result = await api("/api/where?" + params);
     const rows = [];
     const idle = [];
     for (const image of result.images) {
@@ -115,15 +122,30 @@
           h("td", {}, h("code", { title: image.digest }, shortDigest(image.digest)))));
       }
     }
-    byId("where-body").replaceChildren(...rows);
-    byId("where-results").hidden = rows.length === 0;
-    byId("where-idle-list").replaceChildren(...idle);
-    byId("where-idle").hidden = idle.length === 0;
+    const body = byId("where-body");
+    const idleList = byId("where-idle-list");
+    if (more) {
+      body.append(...rows);
+      idleList.append(...idle);
+    } else {
+      body.replaceChildren(...rows);
+      idleList.replaceChildren(...idle);
+    }
+    whereState.query = result.query;
+    whereState.next = result.offset + result.images.length;
+    byId("where-results").hidden = body.children.length === 0;
+    byId("where-idle").hidden = idleList.children.length === 0;
+    const shown = whereState.next;
     const uncomparable = result.uncomparable.length > 0 ? ` ${result.uncomparable.length} version(s) could not be compared with the range.` : "";
-    byId("where-summary").textContent = result.images.length === 0
+    byId("where-summary").textContent = result.total === 0
       ? `No indexed image contains ${result.query}.${uncomparable}`
-      : `${result.images.length} image(s) contain it; ${result.workloads} workload(s) in ${result.runningImages} running image(s).${uncomparable}`;
-    byId("where").dataset.query = result.query;
+      : `${result.total} image(s) contain it; ${result.workloads} workload(s) in ${result.runningImages} running image(s).${uncomparable}`
+        + (shown < result.total ? ` Showing the first ${shown}.` : "");
+    const moreButton = byId("where-more");
+    moreButton.hidden = shown >= result.total;
+    moreButton.textContent = `Show ${Math.min(pageSize, result.total - shown)} more`;
+    section.dataset.query = result.query;
+    section.dataset.shown = String(shown);
   }
 
   async function loadBreakGlass() {
@@ -157,6 +179,9 @@
       event.preventDefault();
       const query = byId("where-input").value.trim();
       if (query) where(query).catch(error => failed(byId("where-error"), error));
+    });
+    byId("where-more").addEventListener("click", () => {
+      where(whereState.query, true).catch(error => failed(byId("where-error"), error));
     });
   }
 

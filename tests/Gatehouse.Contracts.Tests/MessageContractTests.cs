@@ -72,6 +72,18 @@ public sealed class MessageContractTests
         Assert.Equal(Pretty(golden), Pretty(JsonSerializer.Serialize(back, type, SystemTextJsonMessageSerializer.Options)));
     }
 
+    [Fact]
+    public void A_signatures_result_from_an_older_signer_reads_without_its_source()
+    {
+        // Sent before signatures were kept per repository: the fields are absent, and the digest's result has no source.
+        var golden = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(GoldenDirectory(), nameof(SignaturesVerified) + ".json")))!.AsObject();
+        golden.Remove("registry");
+        golden.Remove("repository");
+        var back = golden.Deserialize<SignaturesVerified>(SystemTextJsonMessageSerializer.Options)!;
+        Assert.Equal(("root-4444", null, null), (back.TrustRootVersion, back.Registry, back.Repository));
+        Assert.Single(back.Signers);
+    }
+
     private static bool IsWirePrimitive(Type t)
     {
         t = Nullable.GetUnderlyingType(t) ?? t;

@@ -21,7 +21,7 @@ internal static class MessageSamples
             [new VerifiedSigner("keyless", "https://token.actions.githubusercontent.com",
                 "https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main", null, "signature", At)],
             [new SignatureFailure("sha256-6c3c.sig", "identity-mismatch", "certificate identity is not trusted")],
-            2, "root-4444", At),
+            2, "root-4444", At, "127.0.0.1:5000", "demo/debian"),
         [typeof(ImageAnalysisFailed)] = new ImageAnalysisFailed(Digest, "sbom",
             "layer 2 exceeds the uncompressed size limit of 4 GiB", false, At),
         [typeof(ImageDecided)] = new ImageDecided(Digest, "prod", "deny",

@@ -68,7 +68,7 @@ public sealed class ConsumerTests : IAsyncLifetime, IDisposable
 
         var result = await PublishAndWaitAsync(Pushed(digest), 1);
 
-        Assert.Equal(digest, result.Digest);
+        Assert.Equal((digest, Registry, "app"), (result.Digest, result.Registry, result.Repository));
         Assert.Equal(3, result.Signers.Count);
         Assert.All(result.Signers, s => Assert.Equal(("key", signed.KeyId), (s.Kind, s.KeyId)));
         Assert.Equal(2, result.ArtifactsFound);

@@ -22,7 +22,7 @@ public sealed class FactStore(IKeyValueStore store)
 
     public static string FactKey(string digest, string kind) => $"{Prefix}facts:{digest}:{kind}";
 
-    private const string Refs = "refs", Sbom = "sbom", Vulns = "vulns", Sigs = "sigs", Failed = "failed-";
+    private const string Refs = "refs", Sbom = "sbom", Vulns = "vulns", Sigs = "sigs", SigSources = "sigs-sources", Failed = "failed-";
     private static readonly string[] FailureFacets = ["manifest", "sbom", "vulnerabilities", "signatures"];
 
     public async Task AddReferenceAsync(ImagePushed pushed)
@@ -39,8 +39,21 @@ public sealed class FactStore(IKeyValueStore store)
     public Task<bool> PutVulnerabilitiesAsync(VulnerabilitiesFound fact) =>
         PutNewerAsync(fact.Digest, Vulns, fact, FactJsonContext.Default.VulnerabilitiesFound, f => f.EvaluatedAt);
 
-    public Task<bool> PutSignaturesAsync(SignaturesVerified fact) =>
-        PutNewerAsync(fact.Digest, Sigs, fact, FactJsonContext.Default.SignaturesVerified, f => f.VerifiedAt);
+    /// <summary>
+    /// One result per repository the digest was pushed to (signatures are looked up beside the pushed image), so a
+    /// copy without signatures (a mirror) does not erase what the signed repository established; see
+    /// <see cref="SignatureResults.Merge"/>. A result without its source (an older signer) is kept as one more.
+    /// </summary>
+    public async Task<bool> PutSignaturesAsync(SignaturesVerified fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        if (SignatureResults.SourceOf(fact) is not { } source)
+            return await PutNewerAsync(fact.Digest, Sigs, fact, FactJsonContext.Default.SignaturesVerified, f => f.VerifiedAt);
+        var kind = Sigs + "@" + source;
+        // Listed before it is written: a crash in between leaves a name that reads as nothing, never a hidden result.
+        await store.SetAddAsync(FactKey(fact.Digest, SigSources), kind);
+        return await PutNewerAsync(fact.Digest, kind, fact, FactJsonContext.Default.SignaturesVerified, f => f.VerifiedAt);
+    }
 
     public Task<bool> PutFailureAsync(ImageAnalysisFailed fact)
     {
@@ -70,20 +83,26 @@ public sealed class FactStore(IKeyValueStore store)
         var sbom = store.GetAsync(FactKey(digest, Sbom));
         var vulns = store.GetAsync(FactKey(digest, Vulns));
         var sigs = store.GetAsync(FactKey(digest, Sigs));
+        var sigSources = store.SetMembersAsync(FactKey(digest, SigSources));
         var manifest = store.GetAsync(StoreKeys.ImageManifest(digest));
         var failures = FailureFacets.Append("other").Select(f => store.GetAsync(FactKey(digest, Failed + f))).ToArray();
-        await Task.WhenAll([refs, sbom, vulns, sigs, manifest, .. failures]);
+        await Task.WhenAll([refs, sbom, vulns, sigs, sigSources, manifest, .. failures]);
+        var sourceKinds = sigSources.Result.Order(StringComparer.Ordinal).ToList();
+        var sourced = await Task.WhenAll(sourceKinds.Select(kind => store.GetAsync(FactKey(digest, kind))));
 
         var raw = new StringBuilder();
         foreach (var r in refs.Result.Order(StringComparer.Ordinal)) raw.Append(r).Append('\n');
         foreach (var part in new[] { sbom.Result, vulns.Result, sigs.Result, manifest.Result }.Concat(failures.Select(f => f.Result)))
             raw.Append(part ?? "-").Append('\n');
+        for (var i = 0; i < sourceKinds.Count; i++) raw.Append(sourceKinds[i]).Append('=').Append(sourced[i] ?? "-").Append('\n');
+        var signatures = SignatureResults.Merge([.. sourced.Prepend(sigs.Result).OfType<string>()
+            .Select(json => TryDeserialize(json, FactJsonContext.Default.SignaturesVerified)).OfType<SignaturesVerified>()]);
         return new FactSnapshot(
             digest,
             [.. refs.Result.Select(r => ImageReference.TryParse(r, out var parsed, out _) ? parsed : null).OfType<ImageReference>()],
             sbom.Result is { } s ? TryDeserialize(s, FactJsonContext.Default.SbomGenerated) : null,
             vulns.Result is { } v ? TryDeserialize(v, FactJsonContext.Default.VulnerabilitiesFound) : null,
-            sigs.Result is { } g ? TryDeserialize(g, FactJsonContext.Default.SignaturesVerified) : null,
+            signatures,
             manifest.Result is { } m ? TryDeserialize(m, FactJsonContext.Default.ManifestLayers) : null,
             [.. failures.Select(f => f.Result is { } text ? TryDeserialize(text, FactJsonContext.Default.ImageAnalysisFailed) : null).OfType<ImageAnalysisFailed>()],
             Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw.ToString()))));

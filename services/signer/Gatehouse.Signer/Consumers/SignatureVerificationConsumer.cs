@@ -61,10 +61,11 @@ public sealed partial class SignatureVerificationConsumer(
 
         var verification = verifier.Verify(digest, loaded, found.Artifacts.Count);
         await store.SetAsync(SignerStoreKeys.Attestations(digest), JsonSerializer.Serialize(verification.Attestations, SignerJsonContext.Default.AttestationSet));
-        await context.Publish(verification.Result, ct);
+        // Named by where it was looked up: policy keeps one result per repository of a digest.
+        var result = verification.Result with { Registry = pushed.Registry, Repository = pushed.Repository };
+        await context.Publish(result, ct);
         // Only after publishing: a crash in between means a redelivery publishes again, never that nothing is published.
         await store.SetAsync(fingerprintKey, fingerprint, FingerprintLifetime);
-        var result = verification.Result;
         LogVerified(logger, pushed.Repository, digest, found.Artifacts.Count, result.Signers.Count, result.Failures.Count);
     }
 

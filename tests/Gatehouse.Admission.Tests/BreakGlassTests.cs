@@ -1,6 +1,7 @@
-using Gatehouse.Contracts.Messages;
 using System.Text.Json.Nodes;
 using Gatehouse.Admission.BreakGlass;
+using Gatehouse.Contracts.Messages;
+using Gatehouse.Testing;
 using static Gatehouse.Admission.Tests.DecisionSeed;
 
 namespace Gatehouse.Admission.Tests;

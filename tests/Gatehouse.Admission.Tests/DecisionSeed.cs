@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Gatehouse.Policy.Model;
 using Gatehouse.Contracts;
 using Gatehouse.Contracts.Decisions;
+using Gatehouse.Policy.Model;
+using Gatehouse.Testing;
 
 namespace Gatehouse.Admission.Tests;
 

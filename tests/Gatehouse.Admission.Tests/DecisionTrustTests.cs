@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using Gatehouse.Contracts;
 using Gatehouse.Contracts.Decisions;
 using Gatehouse.Contracts.Messages;
+using Gatehouse.Contracts;
+using Gatehouse.Testing;
 using static Gatehouse.Admission.Tests.DecisionSeed;
 
 namespace Gatehouse.Admission.Tests;

@@ -1,4 +1,5 @@
 using Gatehouse.Contracts.Messages;
+using Gatehouse.Testing;
 using static Gatehouse.Admission.Tests.DecisionSeed;
 
 namespace Gatehouse.Admission.Tests;

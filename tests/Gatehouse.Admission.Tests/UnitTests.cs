@@ -3,6 +3,7 @@ using Gatehouse.Admission.Decisions;
 using Gatehouse.Admission.Profiles;
 using Gatehouse.Admission.Review;
 using Gatehouse.Admission.Wire;
+using Gatehouse.Testing;
 using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Admission.Tests;

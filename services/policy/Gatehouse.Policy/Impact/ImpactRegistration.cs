@@ -24,9 +24,13 @@ internal static class ImpactRegistration
         services.AddSingleton<ImpactNotifier>();
         services.AddSingleton<ImpactCalculator>();
         services.TryAddSingleton<ImpactHistory>();
-        services.AddSingleton(sp => new ImpactSampler(sp.GetRequiredService<ImpactCalculator>(), sp.GetRequiredService<ImpactHistory>(),
-            () => sp.GetRequiredService<IInventoryLeadership>().IsLeader, sp.GetRequiredService<IOptions<ImpactOptions>>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ImpactSampler>>()));
+        services.AddSingleton(sp =>
+        {
+            var leadership = sp.GetRequiredService<IInventoryLeadership>();
+            return new ImpactSampler(sp.GetRequiredService<ImpactCalculator>(), sp.GetRequiredService<ImpactHistory>(), () => leadership.IsLeader,
+                leadership.Identity, sp.GetRequiredService<IOptions<ImpactOptions>>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ImpactSampler>>());
+        });
         services.AddHostedService(sp => sp.GetRequiredService<ImpactSampler>());
     }
 }

@@ -23,9 +23,10 @@ internal sealed class ImpactOptionsValidator : IValidateOptions<ImpactOptions>
 }
 
 /// <summary>
-/// Takes an impact snapshot every interval on the inventory leader, appends it to the history and serves the
-/// latest as gauges: <c>gatehouse.inventory.running_images{severity}</c> (by worst finding) and
-/// <c>gatehouse.inventory.denied_running_workloads{profile}</c>. Other replicas serve the leader's latest snapshot.
+/// Takes an impact snapshot every interval on the inventory leader (when it holds the history's sample claim),
+/// appends it to the history and serves the latest as gauges: <c>gatehouse.inventory.running_images{severity}</c>
+/// (by worst finding) and <c>gatehouse.inventory.denied_running_workloads{profile}</c>. Other replicas serve the
+/// latest snapshot taken.
 /// </summary>
 public sealed partial class ImpactSampler : BackgroundService
 {
@@ -33,15 +34,16 @@ public sealed partial class ImpactSampler : BackgroundService
     private readonly ImpactCalculator _calculator;
     private readonly ImpactHistory _history;
     private readonly Func<bool> _isLeader;
+    private readonly string _replica;
     private readonly ImpactOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ImpactSampler> _logger;
     private volatile ImpactSnapshot? _latest;
 
-    public ImpactSampler(ImpactCalculator calculator, ImpactHistory history, Func<bool> isLeader, IOptions<ImpactOptions> options, TimeProvider time,
-        ILogger<ImpactSampler> logger)
+    public ImpactSampler(ImpactCalculator calculator, ImpactHistory history, Func<bool> isLeader, string replica, IOptions<ImpactOptions> options,
+        TimeProvider time, ILogger<ImpactSampler> logger)
     {
-        (_calculator, _history, _isLeader, _options, _time, _logger) = (calculator, history, isLeader, options.Value, time, logger);
+        (_calculator, _history, _isLeader, _replica, _options, _time, _logger) = (calculator, history, isLeader, replica, options.Value, time, logger);
         // Scoped to this instance: hosts in one process (tests, the all-in-one) each report their own snapshot.
         _meter = new Meter(new MeterOptions("Gatehouse.Policy") { Scope = this });
         _meter.CreateObservableGauge("gatehouse.inventory.running_images", () => Measure(s => s.RunningImagesBySeverity, "severity"),
@@ -86,7 +88,7 @@ public sealed partial class ImpactSampler : BackgroundService
     {
         try
         {
-            if (sample) await SampleAsync(stoppingToken);
+            if (sample && await _history.TryClaimAsync(_replica, _options.Interval)) await SampleAsync(stoppingToken);
             else _latest = await _history.LatestAsync() ?? _latest;
             return true;
         }

@@ -1,4 +1,4 @@
-namespace Gatehouse.Admission.Tests;
+namespace Gatehouse.Testing;
 
 /// <summary>A clock the test moves by hand, so expiry and staleness are tested without waiting.</summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider

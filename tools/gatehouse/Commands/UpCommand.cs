@@ -21,6 +21,10 @@ public static class UpCommand
         var apiToken = parsed.Value("--api-token") ?? Environment.GetEnvironmentVariable("GATEHOUSE_API_TOKEN");
         var generated = string.IsNullOrEmpty(apiToken);
         if (generated) apiToken = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        // So is the registry webhook's: without one the registry-watcher refuses to start (it never accepts anonymous pushes).
+        var webhookToken = parsed.Value("--webhook-token") ?? Environment.GetEnvironmentVariable("GATEHOUSE_WEBHOOK_TOKEN");
+        var webhookGenerated = string.IsNullOrEmpty(webhookToken);
+        if (webhookGenerated) webhookToken = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
         var settings = new HostSettings
         {
             Urls = parsed.Value("--urls") ?? "http://127.0.0.1:8080",
@@ -28,8 +32,7 @@ public static class UpCommand
             Redis = parsed.Value("--redis") ?? Environment.GetEnvironmentVariable("GATEHOUSE_REDIS"),
             Configuration = new Dictionary<string, string?>
             {
-                ["Gatehouse:RegistryWatcher:BearerToken"] = parsed.Value("--webhook-token")
-                    ?? Environment.GetEnvironmentVariable("GATEHOUSE_WEBHOOK_TOKEN"),
+                ["Gatehouse:RegistryWatcher:BearerToken"] = webhookToken,
                 ["Gatehouse:Api:Tokens:0"] = apiToken,
             },
         };
@@ -39,9 +42,13 @@ public static class UpCommand
             $"(bus: {(settings.RabbitMqUrl is null ? "in-memory" : "RabbitMQ")}, store: {(settings.Redis is null ? "in-process" : "Redis")}); Ctrl+C stops");
         await stdout.WriteLineAsync($"gatehouse: dashboard {app.BoundAddress()}dashboard" +
             (generated ? $" (API token for this run: {apiToken}; set --api-token or GATEHOUSE_API_TOKEN to choose one)" : " (sign in with the API token)"));
+        await stdout.WriteLineAsync($"gatehouse: registry notifications to {app.BoundAddress()}webhooks/distribution" +
+            (webhookGenerated ? $" with 'Authorization: Bearer {webhookToken}' (set --webhook-token or GATEHOUSE_WEBHOOK_TOKEN to choose one)" : " with the webhook token"));
+        // Ctrl+C cancels ct; SIGTERM (a service manager, `kill`) reaches the host's lifetime, which stops the application.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
         try
         {
-            await Task.Delay(Timeout.Infinite, ct);
+            await Task.Delay(Timeout.Infinite, stopping.Token);
         }
         catch (OperationCanceledException)
         {

@@ -57,6 +57,20 @@ public sealed class InventoryFeedTests : IDisposable
     }
 
     [Theory]
+    [InlineData("Job", "report-29000000", "CronJob", "report")]
+    [InlineData("Job", "db-migrate", "Job", "db-migrate")]
+    [InlineData("Job", "backup-2024", "Job", "backup-2024")] // too short for a scheduled minute
+    [InlineData("StatefulSet", "ledger", "StatefulSet", "ledger")]
+    [InlineData("ReplicaSet", "web-abc", "ReplicaSet", "web-abc")]
+    public async Task A_pod_is_reported_under_the_workload_its_controller_implies(string controllerKind, string controllerName, string kind, string name)
+    {
+        var answer = await ValidateAsync(DecisionStatus.Allow, Reviews.Pod("prod-apps", [Image], ownerReferences: OwnedBy(controllerKind, controllerName)));
+        Assert.True(answer.Allowed, answer.Json);
+        var admitted = await _factory.PublishedAsync<WorkloadAdmitted>(m => m.Namespace == "prod-apps");
+        Assert.Equal((kind, name), (admitted.OwnerKind, admitted.OwnerName));
+    }
+
+    [Theory]
     [InlineData("web-7d9c8f6b5", "web")]
     [InlineData("my-app-v2-5b7c9d4f8x", "my-app-v2")]
     [InlineData("web-abc", null)]          // too short for a pod-template hash

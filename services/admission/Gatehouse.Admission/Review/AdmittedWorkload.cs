@@ -37,8 +37,10 @@ public static class AdmittedWorkload
         var controller = context.Object.Metadata?.OwnerReferences?.FirstOrDefault(o => o.Controller == true && o.Kind is not null && o.Name is not null);
         if (controller is not null)
         {
-            // A pod of a Job names the Job; the CronJob naming convention is left to the watch, which asks the API first.
             (kind, name) = (controller.Kind!, controller.Name!);
+            // A pod of a CronJob's Job: named as the watch names it when the API cannot be asked (admission never asks),
+            // so one schedule is one workload rather than a new Job every run.
+            if (kind == "Job" && WorkloadNaming.CronJobOf(name) is { } cronJob) return ("CronJob", cronJob);
         }
         if (kind == "ReplicaSet" && WorkloadNaming.DeploymentOf(name) is { } deployment) return ("Deployment", deployment);
         return (kind, name);

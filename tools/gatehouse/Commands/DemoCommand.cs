@@ -103,7 +103,7 @@ public static class DemoCommand
         var sbom = await WaitForAsync(() => app.Services.GetRequiredService<SbomIndex>().GetRecordAsync(image.Digest), ct);
         var report = await WaitForAsync(() => app.Services.GetRequiredService<VulnerabilityReportStore>().GetCurrentAsync(image.Digest), ct);
         await stdout.WriteLineAsync("5. ImagePushed fanned out:");
-        await stdout.WriteLineAsync($"   scanner recorded  {Summarize(manifest, "layers")} layers: {manifest}");
+        await stdout.WriteLineAsync($"   scanner recorded  {Summarize(manifest, "layers")} layers{Layers(manifest)}");
         await stdout.WriteLineAsync($"   scanner SBOM      {sbom?.ComponentCount.ToString(CultureInfo.InvariantCulture) ?? "nothing (timed out)"} components, CycloneDX 1.6 attached as {sbom?.SbomRef}");
         foreach (var finding in report?.Findings.Where(f => f.Status == FindingStatus.Affected) ?? [])
         {
@@ -178,6 +178,15 @@ public static class DemoCommand
             await Task.Delay(50, ct);
         }
         return null;
+    }
+
+    /// <summary><c> (linux/amd64): sha256:1c7b1963e0e2 562 B, ...</c> of the recorded manifest.</summary>
+    private static string Layers(string? json)
+    {
+        if (json is null || JsonNode.Parse(json) is not JsonObject manifest) return "";
+        var layers = manifest["layers"]?.AsArray().OfType<JsonObject>()
+            .Select(l => $"{(l["digest"]?.GetValue<string>() is { Length: > 19 } d ? d[..19] : "?")} {l["size"]?.GetValue<long>() ?? 0} B") ?? [];
+        return $" ({manifest["os"]}/{manifest["architecture"]}): {string.Join(", ", layers)}";
     }
 
     private static string Summarize(string? json, string arrayName) =>

@@ -10,11 +10,12 @@ return args.FirstOrDefault() switch
     "import" => await ImportBenchmark.RunAsync(args[1..]),
     "admission" => await AdmissionBenchmark.RunAsync(args[1..]),
     "where" => await WhereBenchmark.RunAsync(args[1..]),
+    "impact" => await ImpactBenchmark.RunAsync(args[1..]),
     _ => await UsageAsync(),
 };
 
 static async Task<int> UsageAsync()
 {
-    await Console.Error.WriteLineAsync("usage: gatehouse-bench sbom|verify|match|reevaluate|import|admission|where [options]");
+    await Console.Error.WriteLineAsync("usage: gatehouse-bench sbom|verify|match|reevaluate|import|admission|where|impact [options]");
     return 1;
 }

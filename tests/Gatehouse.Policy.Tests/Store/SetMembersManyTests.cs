@@ -28,7 +28,7 @@ public sealed class SetMembersManyTests : IAsyncLifetime
     public Task In_process_store_reads_each_set_in_key_order() => ReadsEachSetInKeyOrderAsync(new InMemoryKeyValueStore());
 
     [Fact]
-    public Task The_interface_default_reads_each_set_in_key_order() => ReadsEachSetInKeyOrderAsync(new OneByOne(new InMemoryKeyValueStore()));
+    public Task The_interface_default_reads_each_set_in_key_order() => ReadsEachSetInKeyOrderAsync(new OneByOneStore(new InMemoryKeyValueStore()));
 
     [Fact]
     public async Task Redis_store_reads_each_set_in_key_order()
@@ -74,29 +74,5 @@ public sealed class SetMembersManyTests : IAsyncLifetime
         Assert.Equal(await store.SetMembersAsync(a), sets[1]);
         Assert.Empty(await store.SetMembersManyAsync([]));
         await Assert.ThrowsAsync<ArgumentNullException>(() => store.SetMembersManyAsync(null!));
-    }
-
-    /// <summary>A store that does not implement <see cref="IKeyValueStore.SetMembersManyAsync"/> (the interface's default).</summary>
-    private sealed class OneByOne(IKeyValueStore inner) : IKeyValueStore
-    {
-        public bool IsInProcess => inner.IsInProcess;
-
-        public Task<string?> GetAsync(string key) => inner.GetAsync(key);
-
-        public Task SetAsync(string key, string value, TimeSpan? ttl = null) => inner.SetAsync(key, value, ttl);
-
-        public Task<bool> SetIfAbsentAsync(string key, string value, TimeSpan ttl) => inner.SetIfAbsentAsync(key, value, ttl);
-
-        public Task<bool> DeleteAsync(string key) => inner.DeleteAsync(key);
-
-        public Task<bool> SetAddAsync(string key, string member) => inner.SetAddAsync(key, member);
-
-        public Task<bool> SetRemoveAsync(string key, string member) => inner.SetRemoveAsync(key, member);
-
-        public Task<IReadOnlyList<string>> SetMembersAsync(string key) => inner.SetMembersAsync(key);
-
-        public Task<long> HashIncrementAsync(string key, string field, long by = 1) => inner.HashIncrementAsync(key, field, by);
-
-        public Task<IReadOnlyList<long?>> HashGetManyAsync(string key, IReadOnlyList<string> fields) => inner.HashGetManyAsync(key, fields);
     }
 }

@@ -16,6 +16,8 @@ public abstract class DelegatingKeyValueStore(IKeyValueStore inner) : IKeyValueS
 
     public virtual Task<bool> SetIfAbsentAsync(string key, string value, TimeSpan ttl) => Inner.SetIfAbsentAsync(key, value, ttl);
 
+    public virtual Task<IReadOnlyList<string?>> GetManyAsync(IReadOnlyList<string> keys) => Inner.GetManyAsync(keys);
+
     public virtual Task<bool> DeleteAsync(string key) => Inner.DeleteAsync(key);
 
     public virtual Task<bool> SetAddAsync(string key, string member) => Inner.SetAddAsync(key, member);

@@ -17,6 +17,16 @@ public interface IKeyValueStore
     /// <summary>Sets the key only when absent; true when this call set it (atomic, like <c>SET NX</c>).</summary>
     Task<bool> SetIfAbsentAsync(string key, string value, TimeSpan ttl);
 
+    /// <summary>
+    /// The values of several keys, in the order of <paramref name="keys"/> (null for an absent key). Redis reads them
+    /// with pipelined <c>MGET</c>s (one round trip); the default issues <see cref="GetAsync"/> per key, concurrently.
+    /// </summary>
+    async Task<IReadOnlyList<string?>> GetManyAsync(IReadOnlyList<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return await Task.WhenAll(keys.Select(GetAsync));
+    }
+
     Task<bool> DeleteAsync(string key);
 
     /// <summary>Adds a member to a set; true when it was not yet a member.</summary>

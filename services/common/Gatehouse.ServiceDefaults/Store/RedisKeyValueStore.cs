@@ -7,8 +7,8 @@ public sealed class RedisKeyValueStore(IConnectionMultiplexer redis) : IKeyValue
 {
     private const int BatchSize = 256;
 
-    /// <summary>Fields per <c>HMGET</c>: Redis answers one command at a time, so one of 10,000 fields would hold every other client until its reply is built.</summary>
-    private const int HashFieldChunk = 1_000;
+    /// <summary>Fields per <c>HMGET</c>, keys per <c>MGET</c>: Redis answers one command at a time, so one of 10,000 would hold every other client until its reply is built.</summary>
+    private const int ItemsPerCommand = 1_000;
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -53,19 +53,42 @@ public sealed class RedisKeyValueStore(IConnectionMultiplexer redis) : IKeyValue
         return sets;
     }
 
+    /// <summary><c>MGET</c> in chunks of <see cref="ItemsPerCommand"/> keys, all written in one pipelined batch (one round trip).</summary>
+    public async Task<IReadOnlyList<string?>> GetManyAsync(IReadOnlyList<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0) return [];
+        var batch = Db.CreateBatch();
+        var chunks = new Task<RedisValue[]>[(keys.Count + ItemsPerCommand - 1) / ItemsPerCommand];
+        for (var c = 0; c < chunks.Length; c++)
+        {
+            var names = new RedisKey[Math.Min(ItemsPerCommand, keys.Count - c * ItemsPerCommand)];
+            for (var i = 0; i < names.Length; i++) names[i] = keys[c * ItemsPerCommand + i];
+            chunks[c] = batch.StringGetAsync(names);
+        }
+        batch.Execute();
+        var values = new string?[keys.Count];
+        var at = 0;
+        foreach (var chunk in chunks)
+        {
+            foreach (var value in await chunk) values[at++] = value.IsNull ? null : value.ToString();
+        }
+        return values;
+    }
+
     public Task<long> HashIncrementAsync(string key, string field, long by = 1) => Db.HashIncrementAsync(key, field, by);
 
-    /// <summary><c>HMGET</c> in chunks of <see cref="HashFieldChunk"/> fields, all written in one pipelined batch (one round trip).</summary>
+    /// <summary><c>HMGET</c> in chunks of <see cref="ItemsPerCommand"/> fields, all written in one pipelined batch (one round trip).</summary>
     public async Task<IReadOnlyList<long?>> HashGetManyAsync(string key, IReadOnlyList<string> fields)
     {
         ArgumentNullException.ThrowIfNull(fields);
         if (fields.Count == 0) return [];
         var batch = Db.CreateBatch();
-        var chunks = new Task<RedisValue[]>[(fields.Count + HashFieldChunk - 1) / HashFieldChunk];
+        var chunks = new Task<RedisValue[]>[(fields.Count + ItemsPerCommand - 1) / ItemsPerCommand];
         for (var c = 0; c < chunks.Length; c++)
         {
-            var names = new RedisValue[Math.Min(HashFieldChunk, fields.Count - c * HashFieldChunk)];
-            for (var i = 0; i < names.Length; i++) names[i] = fields[c * HashFieldChunk + i];
+            var names = new RedisValue[Math.Min(ItemsPerCommand, fields.Count - c * ItemsPerCommand)];
+            for (var i = 0; i < names.Length; i++) names[i] = fields[c * ItemsPerCommand + i];
             chunks[c] = batch.HashGetAsync(key, names);
         }
         batch.Execute();

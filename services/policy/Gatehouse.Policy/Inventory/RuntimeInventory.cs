@@ -124,6 +124,14 @@ public sealed class RuntimeInventory(IKeyValueStore store) : IDisposable
     public async Task<IReadOnlyList<string>> PodEntriesAsync(string podKey) =>
         await store.GetAsync(StoreKeys.RunningPod(podKey)) is { } json ? Parse(json) : [];
 
+    /// <summary><see cref="PodEntriesAsync"/> of many pods, in their order, read in one batch.</summary>
+    public async Task<IReadOnlyList<IReadOnlyList<string>>> PodEntriesManyAsync(IReadOnlyList<string> podKeys)
+    {
+        ArgumentNullException.ThrowIfNull(podKeys);
+        var records = await store.GetManyAsync([.. podKeys.Select(StoreKeys.RunningPod)]);
+        return [.. records.Select(json => json is null ? [] : (IReadOnlyList<string>)Parse(json))];
+    }
+
     private async Task ReplaceAsync(string podKey, IReadOnlyCollection<WorkloadEntry> entries)
     {
         var held = await PodEntriesAsync(podKey);

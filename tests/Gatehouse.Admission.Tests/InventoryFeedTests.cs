@@ -59,7 +59,9 @@ public sealed class InventoryFeedTests : IDisposable
     [Theory]
     [InlineData("Job", "report-29000000", "CronJob", "report")]
     [InlineData("Job", "db-migrate", "Job", "db-migrate")]
-    [InlineData("Job", "backup-2024", "Job", "backup-2024")] // too short for a scheduled minute
+    [InlineData("Job", "backup-2024", "Job", "backup-2024")]                 // too short for a scheduled minute
+    [InlineData("Job", "db-migrate-20240601", "Job", "db-migrate-20240601")] // a date stamp: minute 20240601 is in 2008
+    [InlineData("Job", "release-1717171717", "Job", "release-1717171717")]   // epoch seconds: far past 2100 as minutes
     [InlineData("StatefulSet", "ledger", "StatefulSet", "ledger")]
     [InlineData("ReplicaSet", "web-abc", "ReplicaSet", "web-abc")]
     public async Task A_pod_is_reported_under_the_workload_its_controller_implies(string controllerKind, string controllerName, string kind, string name)

@@ -32,12 +32,23 @@ public static class WorkloadNaming
         return replicaSet[..dash];
     }
 
-    /// <summary><c>report</c> of Job <c>report-29000000</c>: the CronJob controller names Jobs &lt;cronjob&gt;-&lt;scheduled minutes since the epoch&gt;.</summary>
+    // Scheduled minutes the CronJob controller can have written: from 2015 (CronJobs did not exist before) to 2100.
+    private static readonly long FirstScheduledMinute = DateTimeOffset.Parse("2015-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds() / 60;
+    private static readonly long LastScheduledMinute = DateTimeOffset.Parse("2100-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds() / 60;
+
+    /// <summary>
+    /// <c>report</c> of Job <c>report-29000000</c>: the CronJob controller names Jobs &lt;cronjob&gt;-&lt;scheduled minutes
+    /// since the epoch&gt;. A suffix that cannot be such a minute (a date stamp like <c>20240601</c>, epoch seconds) is
+    /// a Job's own name.
+    /// </summary>
     public static string? CronJobOf(string job)
     {
         ArgumentNullException.ThrowIfNull(job);
         var dash = job.LastIndexOf('-');
         var suffix = dash > 0 ? job[(dash + 1)..] : "";
-        return suffix.Length >= 8 && suffix.All(char.IsAsciiDigit) ? job[..dash] : null;
+        return suffix.Length is >= 8 and <= 10 && suffix.All(char.IsAsciiDigit) && long.Parse(suffix, System.Globalization.CultureInfo.InvariantCulture) is var minute
+            && minute >= FirstScheduledMinute && minute < LastScheduledMinute
+            ? job[..dash]
+            : null;
     }
 }

@@ -3,6 +3,7 @@ using Gatehouse.Contracts.Messages;
 using Gatehouse.Policy.Facts;
 using Gatehouse.Contracts.Decisions;
 using Gatehouse.Policy.Model;
+using Gatehouse.ServiceDefaults.Store;
 using Gatehouse.Testing;
 using MassTransit.Testing;
 
@@ -35,11 +36,42 @@ public sealed class SignatureResultsTests : PolicyHarnessTests
     }
 
     [Fact]
-    public void Only_results_under_the_newest_trust_root_count()
+    public void The_current_trust_root_decides_which_results_count_and_a_signer_known_only_under_another_keeps_the_result_at_that_root()
     {
-        var merged = SignatureResults.Merge([Result("acme/api", [Release], "trust-1", minutes: 1), Result("acme/mirror", [Key], "trust-2", minutes: 2)])!;
-        Assert.Equal([Key], merged.Signers);
-        Assert.Equal("trust-2", merged.TrustRootVersion);
+        // Confirmed under the current root: the older result adds nothing new, its failures are dropped.
+        var confirmed = SignatureResults.Merge([Result("acme/api", [Release], "trust-1", minutes: 1, failures: [Expired]), Result("acme/mirror", [Release], "trust-2", minutes: 2)], "trust-2")!;
+        Assert.Equal([Release], confirmed.Signers);
+        Assert.Equal("trust-2", confirmed.TrustRootVersion);
+        Assert.Empty(confirmed.Failures);
+
+        // Release was seen only under trust-1: not ruled out, not confirmed; the result stays at trust-1 (not current).
+        var unconfirmed = SignatureResults.Merge([Result("acme/api", [Release], "trust-1", minutes: 1), Result("acme/mirror", [Key], "trust-2", minutes: 2)], "trust-2")!;
+        Assert.Equal([Key, Release], unconfirmed.Signers);
+        Assert.Equal("trust-1", unconfirmed.TrustRootVersion);
+
+        // A later result under a root that is not the current one (a signer replica not yet rolled over) does not decide.
+        var lagging = SignatureResults.Merge([Result("acme/api", [Release], "trust-2", minutes: 1), Result("acme/mirror", [], "trust-1", minutes: 5)], "trust-2")!;
+        Assert.Equal([Release], lagging.Signers);
+        Assert.Equal("trust-2", lagging.TrustRootVersion);
+
+        // The same signer read from two repositories (signed at another moment) is one signer.
+        var twice = SignatureResults.Merge([Result("acme/api", [Release]), Result("acme/mirror", [Release with { SignedAt = T0.AddHours(1) }])])!;
+        Assert.Equal([Release], twice.Signers);
+    }
+
+    [Fact]
+    public async Task A_result_stored_without_its_source_counts_until_a_repository_has_a_newer_one()
+    {
+        // Stored by a signer from before results were kept per repository.
+        var facts = new FactStore(new InMemoryKeyValueStore());
+        var legacy = Result("acme/api", [Release]) with { Registry = null, Repository = null };
+        await facts.PutSignaturesAsync(legacy);
+        Assert.Equal([Release], (await facts.ReadAsync(legacy.Digest)).Signatures!.Signers);
+
+        await facts.PutSignaturesAsync(Result("acme/api", [], minutes: 1));
+        var read = (await facts.ReadAsync(legacy.Digest)).Signatures!;
+        Assert.Empty(read.Signers);
+        Assert.Equal(T0.AddMinutes(1), read.VerifiedAt);
     }
 
     [Fact]
@@ -53,7 +85,7 @@ public sealed class SignatureResultsTests : PolicyHarnessTests
     }
 
     [Fact]
-    public async Task An_unsigned_copy_in_another_repository_does_not_undo_the_signed_one_and_a_new_trust_root_does()
+    public async Task An_unsigned_copy_does_not_undo_the_signed_repository_and_a_new_trust_root_waits_for_it_to_be_verified_again()
     {
         var digest = NewDigest();
         await Factory.Store.SetAsync("gh:test:report:clean", """{"advisoryDataVersion": "adv-1", "findings": []}""");
@@ -76,10 +108,23 @@ public sealed class SignatureResultsTests : PolicyHarnessTests
         Assert.Equal(DecisionStatus.Allow, record.Status);
         Assert.Contains(record.Reasons, r => r.Code == ReasonCodes.SignatureVerified);
 
-        // New trust material, under which only the copy has been verified yet: the older verdict no longer counts.
+        // New trust material, under which only the copy has been verified yet: the signed repository's verdict is neither
+        // confirmed nor ruled out, so the decision stays under the old root (not current: admission treats it as unknown).
         await PublishAndConsumeAsync(new SignaturesVerified(digest, [], [], 0, "trust-2", At.AddMinutes(2), "ghcr.io", "acme/api-copy"));
+        await Eventually.TrueAsync(() => Factory.VersionsAsync("prod").Result?.TrustRootVersion == "trust-2", Wait, "prod versions under trust-2");
+        record = (await Factory.RecordAsync("prod", digest))!;
+        Assert.Equal("trust-1", record.TrustRootVersion);
+        Assert.False((await Factory.VersionsAsync("prod"))!.Matches(record));
+
+        // The signed repository verified again under trust-2: current, and allowed.
+        await PublishAndConsumeAsync(new SignaturesVerified(digest, [new VerifiedSigner("keyless", Issuer, Subject, null, "signature", At)], [], 1, "trust-2", At.AddMinutes(3), "ghcr.io", "acme/api"));
         record = await Eventually.GetAsync(async () => await Factory.RecordAsync("prod", digest) is { TrustRootVersion: "trust-2" } r ? r : null, Wait, "the decision under trust-2");
-        Assert.Equal(DecisionStatus.Deny, record.Status);
+        Assert.Equal(DecisionStatus.Allow, record.Status);
+
+        // Under trust-2 the identity is no longer trusted (nothing verifies in either repository): a current deny.
+        await PublishAndConsumeAsync(new SignaturesVerified(digest, [], [], 1, "trust-2", At.AddMinutes(4), "ghcr.io", "acme/api"));
+        record = await Eventually.GetAsync(async () => await Factory.RecordAsync("prod", digest) is { Status: DecisionStatus.Deny } r ? r : null, Wait, "the deny");
         Assert.Contains(record.Reasons, r => r.Code == ReasonCodes.SignatureMissing);
+        Assert.True((await Factory.VersionsAsync("prod"))!.Matches(record));
     }
 }

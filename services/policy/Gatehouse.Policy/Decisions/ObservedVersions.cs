@@ -34,6 +34,9 @@ public sealed class ObservedVersions(IKeyValueStore store)
         return true;
     }
 
+    /// <summary>The version in a stored observation (null when absent or unreadable).</summary>
+    public static string? VersionOf(string? json) => Parse(json)?.Version;
+
     private static ObservedVersion? Parse(string? json)
     {
         if (json is null) return null;

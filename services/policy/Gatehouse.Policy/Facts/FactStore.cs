@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gatehouse.Contracts;
 using Gatehouse.Contracts.Messages;
+using Gatehouse.Policy.Decisions;
 using Gatehouse.ServiceDefaults.Store;
 
 namespace Gatehouse.Policy.Facts;
@@ -76,6 +77,14 @@ public sealed class FactStore(IKeyValueStore store)
 
     public async Task<IReadOnlyList<string>> KnownDigestsAsync() => await store.SetMembersAsync(DigestsKey);
 
+    /// <summary>The vulnerability facts of many digests, in their order (null: none or unreadable), read in one batch.</summary>
+    public async Task<IReadOnlyList<VulnerabilitiesFound?>> VulnerabilitiesOfManyAsync(IReadOnlyList<string> digests)
+    {
+        ArgumentNullException.ThrowIfNull(digests);
+        var texts = await store.GetManyAsync([.. digests.Select(d => FactKey(d, Vulns))]);
+        return [.. texts.Select(json => json is null ? null : TryDeserialize(json, FactJsonContext.Default.VulnerabilitiesFound))];
+    }
+
     /// <summary>All facts of a digest, read in parallel, with a fingerprint of exactly what was read.</summary>
     public async Task<FactSnapshot> ReadAsync(string digest)
     {
@@ -84,9 +93,10 @@ public sealed class FactStore(IKeyValueStore store)
         var vulns = store.GetAsync(FactKey(digest, Vulns));
         var sigs = store.GetAsync(FactKey(digest, Sigs));
         var sigSources = store.SetMembersAsync(FactKey(digest, SigSources));
+        var trustRoot = store.GetAsync(ObservedVersions.TrustRootKey);
         var manifest = store.GetAsync(StoreKeys.ImageManifest(digest));
         var failures = FailureFacets.Append("other").Select(f => store.GetAsync(FactKey(digest, Failed + f))).ToArray();
-        await Task.WhenAll([refs, sbom, vulns, sigs, sigSources, manifest, .. failures]);
+        await Task.WhenAll([refs, sbom, vulns, sigs, sigSources, trustRoot, manifest, .. failures]);
         var sourceKinds = sigSources.Result.Order(StringComparer.Ordinal).ToList();
         var sourced = await Task.WhenAll(sourceKinds.Select(kind => store.GetAsync(FactKey(digest, kind))));
 
@@ -94,9 +104,13 @@ public sealed class FactStore(IKeyValueStore store)
         foreach (var r in refs.Result.Order(StringComparer.Ordinal)) raw.Append(r).Append('\n');
         foreach (var part in new[] { sbom.Result, vulns.Result, sigs.Result, manifest.Result }.Concat(failures.Select(f => f.Result)))
             raw.Append(part ?? "-").Append('\n');
-        for (var i = 0; i < sourceKinds.Count; i++) raw.Append(sourceKinds[i]).Append('=').Append(sourced[i] ?? "-").Append('\n');
-        var signatures = SignatureResults.Merge([.. sourced.Prepend(sigs.Result).OfType<string>()
-            .Select(json => TryDeserialize(json, FactJsonContext.Default.SignaturesVerified)).OfType<SignaturesVerified>()]);
+        var signatures = SignaturesOf(sigs.Result, sourced, sourceKinds.Count > 0 ? ObservedVersions.VersionOf(trustRoot.Result) : null);
+        if (sourceKinds.Count > 0)
+        {
+            // The merge depends on each repository's result and on the current trust root.
+            for (var i = 0; i < sourceKinds.Count; i++) raw.Append(sourceKinds[i]).Append('=').Append(sourced[i] ?? "-").Append('\n');
+            raw.Append("trust-root=").Append(trustRoot.Result ?? "-").Append('\n');
+        }
         return new FactSnapshot(
             digest,
             [.. refs.Result.Select(r => ImageReference.TryParse(r, out var parsed, out _) ? parsed : null).OfType<ImageReference>()],
@@ -106,6 +120,20 @@ public sealed class FactStore(IKeyValueStore store)
             manifest.Result is { } m ? TryDeserialize(m, FactJsonContext.Default.ManifestLayers) : null,
             [.. failures.Select(f => f.Result is { } text ? TryDeserialize(text, FactJsonContext.Default.ImageAnalysisFailed) : null).OfType<ImageAnalysisFailed>()],
             Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw.ToString()))));
+    }
+
+    /// <summary>
+    /// The result a decision uses: the repositories' results merged. A result stored without its source (by a signer
+    /// from before results were kept per repository) counts only while no repository's result is newer: it came from one
+    /// of them, and a newer result of that repository replaces it.
+    /// </summary>
+    private static SignaturesVerified? SignaturesOf(string? unsourced, IEnumerable<string?> sourced, string? currentTrustRoot)
+    {
+        var results = sourced.OfType<string>().Select(json => TryDeserialize(json, FactJsonContext.Default.SignaturesVerified)).OfType<SignaturesVerified>().ToList();
+        if (unsourced is not null && TryDeserialize(unsourced, FactJsonContext.Default.SignaturesVerified) is { } legacy
+            && results.All(r => r.VerifiedAt < legacy.VerifiedAt))
+            results.Add(legacy);
+        return SignatureResults.Merge(results, currentTrustRoot);
     }
 
     private static T? TryDeserialize<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)

@@ -95,14 +95,25 @@
 
   // The where answer comes a page at a time (running images first); "Show more" appends the next page. The page
   // size is the section's data-page-size.
-  const whereState = { query: "", next: 0 };
+  // Only the newest request's answer is shown: a search started while a page loads replaces it, and "Show more" waits.
+  const whereState = { query: "", next: 0, request: 0 };
 
   async function where(query, more) {
     show(byId("where-error"), "");
     const section = byId("where");
+    const moreButton = byId("where-more");
     const pageSize = Number(section.dataset.pageSize) || 100;
+    const request = ++whereState.request;
+    if (!more) moreButton.hidden = true;
+    moreButton.disabled = true;
     const params = new URLSearchParams({ q: query, offset: String(more ? whereState.next : 0), limit: String(pageSize) });
-    const result = await api("/api/where?" + params);
+    let result;
+    try {
+      result = await api("/api/where?" + params);
+    } finally {
+      if (request === whereState.request) moreButton.disabled = false;
+    }
+    if (request !== whereState.request) return;
     const rows = [];
     const idle = [];
     for (const image of result.images) {
@@ -141,7 +152,6 @@
       ? `No indexed image contains ${result.query}.${uncomparable}`
       : `${result.total} image(s) contain it; ${result.workloads} workload(s) in ${result.runningImages} running image(s).${uncomparable}`
         + (shown < result.total ? ` Showing the first ${shown}.` : "");
-    const moreButton = byId("where-more");
     moreButton.hidden = shown >= result.total;
     moreButton.textContent = `Show ${Math.min(pageSize, result.total - shown)} more`;
     section.dataset.query = result.query;

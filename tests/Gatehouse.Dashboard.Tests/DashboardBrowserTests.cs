@@ -77,7 +77,7 @@ public sealed partial class DashboardBrowserTests(DashboardFixture fixture) : IC
         await SearchAsync(page, "openssl");
         await Assertions.Expect(page.Locator("#where")).ToHaveAttributeAsync("data-shown", "1");
         Assert.Equal(["shop Deployment/web web-6c9f-a", "shop Deployment/web web-6c9f-b"], await WhereRowsAsync(page));
-        await Assertions.Expect(page.GetByTestId("where-summary")).ToHaveTextAsync("3 image(s) contain it; 3 workload(s) in 2 running image(s). Showing the first 1.");
+        await Assertions.Expect(page.GetByTestId("where-summary")).ToHaveTextAsync("3 image(s) contain it; 3 workload(s) in 2 running image(s). Showing 1 of 3 package matches.");
         await Assertions.Expect(more).ToHaveTextAsync("Show 1 more");
 
         await more.ClickAsync();

@@ -104,9 +104,11 @@ public sealed class WhereScenarioTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task The_http_api_answers_json_a_page_at_a_time_and_rejects_bad_queries()
     {
-        // Five images contain openssl; only the last one indexed runs, so it leads every answer.
+        // Five images contain openssl, the first twice (a Debian package and a generic one): six matches. Only the last
+        // image indexed runs, so it leads every answer.
         var digests = Enumerable.Range(0, 5).Select(i => Digest((char)('a' + i))).ToList();
-        foreach (var (digest, i) in digests.Select((d, i) => (d, i))) await IndexAsync(digest, ("openssl", $"pkg:deb/debian/openssl@3.0.1{i}-1"));
+        foreach (var (digest, i) in digests.Select((d, i) => (d, i)).Skip(1)) await IndexAsync(digest, ("openssl", $"pkg:deb/debian/openssl@3.0.1{i}-1"));
+        await IndexAsync(digests[0], ("openssl", "pkg:deb/debian/openssl@3.0.10-1"), ("openssl", "pkg:generic/openssl@1.1.1w"));
         await _inventory.PutPodAsync("shop/web", [new WorkloadEntry("shop", "Deployment", "web", "web", "app", "n1", "reg/web:1", digests[4], DateTimeOffset.UnixEpoch.AddYears(56), WorkloadEntry.FromWatch)]);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -118,18 +120,20 @@ public sealed class WhereScenarioTests : IAsyncLifetime, IDisposable
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
         var whole = (await http.GetFromJsonAsync("/api/where?q=openssl", WhereJsonContext.Default.WhereResult))!;
-        Assert.Equal(("package", 5, 5, 1, 1), (whole.Kind, whole.Total, whole.Images.Count, whole.RunningImages, whole.Workloads));
+        Assert.Equal(("package", 6, 5, 6, 1, 1), (whole.Kind, whole.Total, whole.ImageCount, whole.Images.Count, whole.RunningImages, whole.Workloads));
         Assert.Equal("web", Assert.Single(whole.Images[0].Workloads).OwnerName);
 
         var paged = new List<WhereImage>();
         for (var offset = 0; offset < 6; offset += 2)
         {
             var page = (await http.GetFromJsonAsync($"/api/where?q=openssl&offset={offset}&limit=2", WhereJsonContext.Default.WhereResult))!;
-            Assert.Equal((offset, 5, 1, 1), (page.Offset, page.Total, page.RunningImages, page.Workloads));
-            Assert.Equal(Math.Min(2, 5 - offset), page.Images.Count);
+            Assert.Equal((offset, 6, 5, 1, 1), (page.Offset, page.Total, page.ImageCount, page.RunningImages, page.Workloads));
+            Assert.Equal(2, page.Images.Count);
             paged.AddRange(page.Images);
         }
         Assert.Equal(whole.Images.Select(i => (i.Digest, i.Version)), paged.Select(i => (i.Digest, i.Version)));
+        var last = Assert.Single((await http.GetFromJsonAsync("/api/where?q=openssl&offset=5&limit=2", WhereJsonContext.Default.WhereResult))!.Images);
+        Assert.Equal((whole.Images[^1].Digest, whole.Images[^1].Purl), (last.Digest, last.Purl));
         Assert.Empty((await http.GetFromJsonAsync("/api/where?q=openssl&offset=9", WhereJsonContext.Default.WhereResult))!.Images);
 
         foreach (var (query, reason) in new[]

@@ -60,7 +60,7 @@ public static class WhereCommand
     private static async Task WriteTableAsync(WhereResult result, TextWriter stdout)
     {
         // A row is an (image, package) match: an advisory often names several binaries of one source in the same image.
-        await stdout.WriteLineAsync($"{result.Query} ({result.Kind}): {result.Images.Select(i => i.Digest).Distinct(StringComparer.Ordinal).Count()} image(s) " +
+        await stdout.WriteLineAsync($"{result.Query} ({result.Kind}): {result.ImageCount} image(s) " +
             $"({result.Images.Count} package match(es)), {result.RunningImages} running, {result.Workloads} workload(s)");
         if (result.Images.Count == 0) return;
         var rows = new List<string[]> { Header };

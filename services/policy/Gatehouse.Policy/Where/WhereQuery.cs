@@ -18,6 +18,7 @@ public sealed record WhereImage(
 /// <param name="RunningImages">Running images among all matches, not only this page's (as are the workloads).</param>
 /// <param name="Uncomparable">Versioned purls whose version the ecosystem's scheme could not compare with the range.</param>
 /// <param name="Total">How many matches there are in all; a page holds <see cref="Images"/> of them.</param>
+/// <param name="ImageCount">How many distinct images the matches are in (one image may match with several packages).</param>
 public sealed record WhereResult(
     [property: JsonPropertyName("query")] string Query,
     [property: JsonPropertyName("kind")] string Kind,
@@ -26,6 +27,7 @@ public sealed record WhereResult(
     [property: JsonPropertyName("workloads")] int Workloads,
     [property: JsonPropertyName("uncomparable")] IReadOnlyList<string> Uncomparable,
     [property: JsonPropertyName("total")] int Total,
+    [property: JsonPropertyName("imageCount")] int ImageCount,
     [property: JsonPropertyName("offset")] int Offset = 0)
 {
     /// <summary>The matches from <paramref name="offset"/>, at most <paramref name="limit"/> of them (of a whole answer).</summary>
@@ -91,7 +93,7 @@ public sealed class WhereQuery(IKeyValueStore store, RuntimeInventory inventory,
             if (c == 0) c = string.CompareOrdinal(a.Digest, b.Digest);
             return c != 0 ? c : string.CompareOrdinal(a.Purl, b.Purl);
         });
-        return new WhereResult(query.Text, query.Kind.ToString().ToLowerInvariant(), images, running, total, uncomparable, images.Count);
+        return new WhereResult(query.Text, query.Kind.ToString().ToLowerInvariant(), images, running, total, uncomparable, images.Count, digests.Count);
     }
 
     /// <summary>The entries without those known only from an admission older than the TTL (the list itself when none is).</summary>

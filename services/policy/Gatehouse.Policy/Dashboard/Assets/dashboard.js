@@ -150,8 +150,8 @@
     const uncomparable = result.uncomparable.length > 0 ? ` ${result.uncomparable.length} version(s) could not be compared with the range.` : "";
     byId("where-summary").textContent = result.total === 0
       ? `No indexed image contains ${result.query}.${uncomparable}`
-      : `${result.total} image(s) contain it; ${result.workloads} workload(s) in ${result.runningImages} running image(s).${uncomparable}`
-        + (shown < result.total ? ` Showing the first ${shown}.` : "");
+      : `${result.imageCount} image(s) contain it; ${result.workloads} workload(s) in ${result.runningImages} running image(s).${uncomparable}`
+        + (shown < result.total ? ` Showing ${shown} of ${result.total} package matches.` : "");
     moreButton.hidden = shown >= result.total;
     moreButton.textContent = `Show ${Math.min(pageSize, result.total - shown)} more`;
     section.dataset.query = result.query;

@@ -57,23 +57,8 @@ public sealed class RedisKeyValueStore(IConnectionMultiplexer redis) : IKeyValue
     public async Task<IReadOnlyList<string?>> GetManyAsync(IReadOnlyList<string> keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        if (keys.Count == 0) return [];
-        var batch = Db.CreateBatch();
-        var chunks = new Task<RedisValue[]>[(keys.Count + ItemsPerCommand - 1) / ItemsPerCommand];
-        for (var c = 0; c < chunks.Length; c++)
-        {
-            var names = new RedisKey[Math.Min(ItemsPerCommand, keys.Count - c * ItemsPerCommand)];
-            for (var i = 0; i < names.Length; i++) names[i] = keys[c * ItemsPerCommand + i];
-            chunks[c] = batch.StringGetAsync(names);
-        }
-        batch.Execute();
-        var values = new string?[keys.Count];
-        var at = 0;
-        foreach (var chunk in chunks)
-        {
-            foreach (var value in await chunk) values[at++] = value.IsNull ? null : value.ToString();
-        }
-        return values;
+        var replies = await ChunkedAsync(keys, static name => (RedisKey)name, static (batch, names) => batch.StringGetAsync(names));
+        return Array.ConvertAll(replies, static value => value.IsNull ? null : value.ToString());
     }
 
     public Task<long> HashIncrementAsync(string key, string field, long by = 1) => Db.HashIncrementAsync(key, field, by);
@@ -82,21 +67,28 @@ public sealed class RedisKeyValueStore(IConnectionMultiplexer redis) : IKeyValue
     public async Task<IReadOnlyList<long?>> HashGetManyAsync(string key, IReadOnlyList<string> fields)
     {
         ArgumentNullException.ThrowIfNull(fields);
-        if (fields.Count == 0) return [];
+        var replies = await ChunkedAsync(fields, static name => (RedisValue)name, (batch, names) => batch.HashGetAsync(key, names));
+        return Array.ConvertAll(replies, static value => !value.IsNull && value.TryParse(out long number) ? (long?)number : null);
+    }
+
+    /// <summary>One multi-item command per chunk of <see cref="ItemsPerCommand"/> items, all in one batch; the replies in item order.</summary>
+    private async Task<RedisValue[]> ChunkedAsync<TName>(IReadOnlyList<string> items, Func<string, TName> name, Func<IBatch, TName[], Task<RedisValue[]>> command)
+    {
+        if (items.Count == 0) return [];
         var batch = Db.CreateBatch();
-        var chunks = new Task<RedisValue[]>[(fields.Count + ItemsPerCommand - 1) / ItemsPerCommand];
+        var chunks = new Task<RedisValue[]>[(items.Count + ItemsPerCommand - 1) / ItemsPerCommand];
         for (var c = 0; c < chunks.Length; c++)
         {
-            var names = new RedisValue[Math.Min(ItemsPerCommand, fields.Count - c * ItemsPerCommand)];
-            for (var i = 0; i < names.Length; i++) names[i] = fields[c * ItemsPerCommand + i];
-            chunks[c] = batch.HashGetAsync(key, names);
+            var names = new TName[Math.Min(ItemsPerCommand, items.Count - c * ItemsPerCommand)];
+            for (var i = 0; i < names.Length; i++) names[i] = name(items[c * ItemsPerCommand + i]);
+            chunks[c] = command(batch, names);
         }
         batch.Execute();
-        var values = new long?[fields.Count];
+        var values = new RedisValue[items.Count];
         var at = 0;
         foreach (var chunk in chunks)
         {
-            foreach (var value in await chunk) values[at++] = !value.IsNull && value.TryParse(out long number) ? number : null;
+            foreach (var value in await chunk) values[at++] = value;
         }
         return values;
     }

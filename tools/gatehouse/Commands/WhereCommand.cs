@@ -7,13 +7,14 @@ using Microsoft.Extensions.Options;
 namespace Gatehouse.Cli.Commands;
 
 /// <summary>
-/// <c>gatehouse where &lt;query&gt; [--redis HOST:PORT] [--format table|json]</c>: the images containing a package (purl, name,
-/// name@range) or affected by an advisory id, and the workloads running them, read from the shared store (the SBOM
-/// and advisory indexes the scanner writes, the runtime inventory policy keeps). Exit 1 when nothing matches.
+/// <c>gatehouse where &lt;query&gt; [--redis HOST:PORT | --api URL [--token T]] [--format table|json]</c>: the images containing a
+/// package (purl, name, name@range) or affected by an advisory id, and the workloads running them, read from the shared
+/// store (the SBOM and advisory indexes the scanner writes, the runtime inventory policy keeps) or asked of the policy
+/// service's API. Exit 1 when nothing matches.
 /// </summary>
 public static class WhereCommand
 {
-    public const string Usage = "where <purl|name[@range]|advisory-id> [--redis HOST:PORT] [--format table|json]   which workloads run it";
+    public const string Usage = "where <purl|name[@range]|advisory-id> [--redis HOST:PORT | --api URL [--token T]] [--format table|json]   which workloads run it";
 
     private static readonly string[] Header = ["PACKAGE", "VERSION", "IMAGE", "NAMESPACE", "OWNER", "POD", "CONTAINER", "NODE", "SINCE"];
 
@@ -22,7 +23,7 @@ public static class WhereCommand
         CliArgs parsed;
         try
         {
-            parsed = CliArgs.Parse(args, ["--redis", "--format"], []);
+            parsed = CliArgs.Parse(args, ["--redis", "--format", "--api", "--token"], []);
         }
         catch (CliUsageException ex)
         {
@@ -40,6 +41,17 @@ public static class WhereCommand
             await stderr.WriteLineAsync($"gatehouse where: {error}");
             return 2;
         }
+        if (parsed.Value("--api") is { } api)
+        {
+            if (parsed.Value("--redis") is not null || !Uri.TryCreate(api.EndsWith('/') ? api : api + "/", UriKind.Absolute, out var apiUri)
+                || apiUri.Scheme is not ("http" or "https"))
+            {
+                await stderr.WriteLineAsync("gatehouse where: --api takes the policy service's http(s) address (and not --redis as well)\nusage: gatehouse " + Usage);
+                return 2;
+            }
+            var answer = await WhereApiClient.RunAsync(apiUri, parsed.Value("--token") ?? Environment.GetEnvironmentVariable("GATEHOUSE_API_TOKEN"), text, stderr, ct);
+            return answer is null ? 2 : await PrintAsync(answer, format, stdout);
+        }
         using var redis = await CliRedis.ConnectAsync("where", parsed.Value("--redis"), "the indexes and the inventory live", stderr);
         if (redis is null) return 2;
         return await PrintAsync(new RedisKeyValueStore(redis), query!, format, stdout);
@@ -52,6 +64,11 @@ public static class WhereCommand
         ArgumentNullException.ThrowIfNull(stdout);
         using var inventory = new RuntimeInventory(store);
         var result = await new WhereQuery(store, inventory, Options.Create(new InventoryOptions()), TimeProvider.System).RunAsync(query);
+        return await PrintAsync(result, format, stdout);
+    }
+
+    private static async Task<int> PrintAsync(WhereResult result, string format, TextWriter stdout)
+    {
         if (format == "json") await stdout.WriteLineAsync(JsonSerializer.Serialize(result, WhereJsonContext.Default.WhereResult));
         else await WriteTableAsync(result, stdout);
         return result.Images.Count == 0 ? 1 : 0;

@@ -45,7 +45,8 @@ public sealed partial class UpCommandTests
             using var accepted = await PostAsync(http, url, token);
             Assert.True(accepted.IsSuccessStatusCode, $"{(int)accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync()}");
 
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+            // bash's own kill: no procps needed on the machine.
+            using (var kill = Process.Start("bash", ["-c", "kill -TERM " + process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
             using var exited = new CancellationTokenSource(Wait);
             try
             {

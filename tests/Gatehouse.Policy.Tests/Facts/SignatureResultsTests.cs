@@ -36,23 +36,28 @@ public sealed class SignatureResultsTests : PolicyHarnessTests
     }
 
     [Fact]
-    public void The_current_trust_root_decides_which_results_count_and_a_signer_known_only_under_another_keeps_the_result_at_that_root()
+    public void Results_under_the_current_trust_root_count_and_an_older_verdict_only_when_they_establish_no_signer()
     {
-        // Confirmed under the current root: the older result adds nothing new, its failures are dropped.
-        var confirmed = SignatureResults.Merge([Result("acme/api", [Release], "trust-1", minutes: 1, failures: [Expired]), Result("acme/mirror", [Release], "trust-2", minutes: 2)], "trust-2")!;
-        Assert.Equal([Release], confirmed.Signers);
-        Assert.Equal("trust-2", confirmed.TrustRootVersion);
-        Assert.Empty(confirmed.Failures);
+        // Under the current root: the older result is stale (its repository not verified again), its signer and failures dropped.
+        var current = SignatureResults.Merge([Result("acme/api", [Release], "trust-1", minutes: 1, failures: [Expired]), Result("acme/mirror", [Key], "trust-2", minutes: 2)], "trust-2")!;
+        Assert.Equal([Key], current.Signers);
+        Assert.Equal("trust-2", current.TrustRootVersion);
+        Assert.Empty(current.Failures);
 
-        // Release was seen only under trust-1: not ruled out, not confirmed; the result stays at trust-1 (not current).
-        var unconfirmed = SignatureResults.Merge([Result("acme/api", [Release], "trust-1", minutes: 1), Result("acme/mirror", [Key], "trust-2", minutes: 2)], "trust-2")!;
-        Assert.Equal([Key, Release], unconfirmed.Signers);
-        Assert.Equal("trust-1", unconfirmed.TrustRootVersion);
+        // Nothing signed under the current root, a signer under an older one: that verdict stands at its root (not current).
+        var stale = SignatureResults.Merge([Result("acme/api", [Release], "trust-1", minutes: 1), Result("acme/mirror", [], "trust-2", minutes: 2)], "trust-2")!;
+        Assert.Equal([Release], stale.Signers);
+        Assert.Equal(("trust-1", T0.AddMinutes(1)), (stale.TrustRootVersion, stale.VerifiedAt));
 
         // A later result under a root that is not the current one (a signer replica not yet rolled over) does not decide.
         var lagging = SignatureResults.Merge([Result("acme/api", [Release], "trust-2", minutes: 1), Result("acme/mirror", [], "trust-1", minutes: 5)], "trust-2")!;
         Assert.Equal([Release], lagging.Signers);
         Assert.Equal("trust-2", lagging.TrustRootVersion);
+
+        // Nothing signed anywhere: the current root's results, failures and all.
+        var unsigned = SignatureResults.Merge([Result("acme/api", [], "trust-1", minutes: 1), Result("acme/mirror", [], "trust-2", minutes: 2, failures: [Expired])], "trust-2")!;
+        Assert.Equal(("trust-2", 0), (unsigned.TrustRootVersion, unsigned.Signers.Count));
+        Assert.Equal([Expired], unsigned.Failures);
 
         // The same signer read from two repositories (signed at another moment) is one signer.
         var twice = SignatureResults.Merge([Result("acme/api", [Release]), Result("acme/mirror", [Release with { SignedAt = T0.AddHours(1) }])])!;

@@ -18,10 +18,11 @@ public static class SignatureResults
     }
 
     /// <summary>
-    /// The merged result: null for none, the result itself for one. A signer known only from a result under other
-    /// trust material is neither confirmed nor ruled out until its repository is verified again: it stays in, and the
-    /// merged result keeps that older trust root, so a decision made on it is not current (admission treats it as
-    /// unknown, as for a digest not verified again at all) rather than a deny for a missing signature.
+    /// The merged result: null for none, the result itself for one. Results under the current trust material count;
+    /// results under older material are stale (their repository was not verified again since) and count only when the
+    /// current ones establish no signer at all: then the newest older verdict with signers stands, under its own trust
+    /// root, so a decision made on it is not current (admission treats it as unknown, as for a digest not verified again
+    /// at all) rather than a deny for a missing signature.
     /// </summary>
     public static SignaturesVerified? Merge(IReadOnlyList<SignaturesVerified> results, string? currentTrustRoot = null)
     {
@@ -29,20 +30,12 @@ public static class SignatureResults
         if (results.Count <= 1) return results.Count == 0 ? null : results[0];
         var newest = results.MaxBy(r => r.VerifiedAt)!;
         var root = !string.IsNullOrEmpty(currentTrustRoot) && results.Any(r => r.TrustRootVersion == currentTrustRoot) ? currentTrustRoot : newest.TrustRootVersion;
-        var ordered = results.OrderBy(r => SourceOf(r) ?? "", StringComparer.Ordinal).ToList();
-        var current = ordered.Where(r => r.TrustRootVersion == root).ToList();
-        var signers = current.SelectMany(r => r.Signers).DistinctBy(Identity).ToList();
-        var unconfirmed = ordered.Where(r => r.TrustRootVersion != root)
-            .SelectMany(r => r.Signers.Where(s => !signers.Any(held => Identity(held) == Identity(s))).Select(s => (Result: r, Signer: s)))
-            .ToList();
-        var trustRoot = root;
-        if (unconfirmed.Count > 0)
-        {
-            signers.AddRange(unconfirmed.Select(u => u.Signer).DistinctBy(Identity));
-            trustRoot = unconfirmed.MaxBy(u => u.Result.VerifiedAt).Result.TrustRootVersion;
-        }
-        return new SignaturesVerified(newest.Digest, signers, [.. current.SelectMany(r => r.Failures).Distinct()],
-            current.Sum(r => r.ArtifactsFound), trustRoot, newest.VerifiedAt);
+        if (!results.Any(r => r.TrustRootVersion == root && r.Signers.Count > 0)
+            && results.Where(r => r.TrustRootVersion != root && r.Signers.Count > 0).MaxBy(r => r.VerifiedAt) is { } stale)
+            root = stale.TrustRootVersion;
+        var counted = results.Where(r => r.TrustRootVersion == root).OrderBy(r => SourceOf(r) ?? "", StringComparer.Ordinal).ToList();
+        return new SignaturesVerified(newest.Digest, [.. counted.SelectMany(r => r.Signers).DistinctBy(Identity)], [.. counted.SelectMany(r => r.Failures).Distinct()],
+            counted.Sum(r => r.ArtifactsFound), root, counted.Max(r => r.VerifiedAt));
     }
 
     /// <summary>Who signed what, whatever copy of the signature it was read from (the time of signing aside).</summary>

@@ -37,7 +37,7 @@ public static class ImpactBenchmark
     {
         _ = args;
         var address = Environment.GetEnvironmentVariable("GATEHOUSE_REDIS");
-        using var redis = string.IsNullOrWhiteSpace(address) ? null : await ConnectAsync(address);
+        using var redis = await BenchRedis.ConnectAsync(RedisDatabase, allowAdmin: true);
         if (redis is not null && !await EmptyAsync(redis)) return 1;
         IKeyValueStore store = redis is null ? new InMemoryKeyValueStore() : new RedisKeyValueStore(redis);
 
@@ -104,14 +104,6 @@ public static class ImpactBenchmark
     }
 
     private static string Namespace(int n) => "ns-" + n.ToString(CultureInfo.InvariantCulture);
-
-    private static async Task<ConnectionMultiplexer> ConnectAsync(string address)
-    {
-        var config = ConfigurationOptions.Parse(address);
-        config.DefaultDatabase ??= RedisDatabase;
-        config.AllowAdmin = true;
-        return await ConnectionMultiplexer.ConnectAsync(config);
-    }
 
     /// <summary>Empties the benchmark's own database; a database the address names must be empty already.</summary>
     private static async Task<bool> EmptyAsync(ConnectionMultiplexer redis)

@@ -48,8 +48,7 @@ public static class WhereBenchmark
     {
         _ = args;
         var address = Environment.GetEnvironmentVariable("GATEHOUSE_REDIS");
-        ConnectionMultiplexer? redis = string.IsNullOrWhiteSpace(address) ? null : await ConnectionMultiplexer.ConnectAsync(Isolated(address));
-        using var redisScope = redis;
+        using var redis = await BenchRedis.ConnectAsync(RedisDatabase);
         IKeyValueStore store = redis is null ? new InMemoryKeyValueStore() : new RedisKeyValueStore(redis);
         // Digits only: the run id also ends the advisory id (CVE-2099-<id>).
         var id = RandomNumberGenerator.GetInt32(100_000, 999_999).ToString(CultureInfo.InvariantCulture);
@@ -223,13 +222,6 @@ public static class WhereBenchmark
         await Task.WhenAll(sets, versions);
         if (changedSets.Length > 0) await store.SetMembersManyAsync(changedSets);
         return reads.Sets.Count;
-    }
-
-    private static ConfigurationOptions Isolated(string address)
-    {
-        var config = ConfigurationOptions.Parse(address);
-        config.DefaultDatabase ??= RedisDatabase;
-        return config;
     }
 
     /// <param name="AllocatedMb">Managed allocation per run (all threads).</param>

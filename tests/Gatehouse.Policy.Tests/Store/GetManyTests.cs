@@ -1,6 +1,4 @@
 using Gatehouse.ServiceDefaults.Store;
-using Gatehouse.Testing;
-using StackExchange.Redis;
 
 namespace Gatehouse.Policy.Tests.Store;
 
@@ -11,21 +9,11 @@ namespace Gatehouse.Policy.Tests.Store;
 /// </summary>
 public sealed class GetManyTests : IAsyncLifetime
 {
-    private readonly string _prefix = "gh-test:gm:" + Guid.NewGuid().ToString("N")[..12] + ":";
-    private ConnectionMultiplexer? _redis;
+    private readonly RedisTestKeys _redis = new("gm");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        if (_redis is null) return;
-        var db = _redis.GetDatabase();
-        foreach (var endpoint in _redis.GetEndPoints())
-        {
-            await foreach (var key in _redis.GetServer(endpoint).KeysAsync(pattern: _prefix + "*")) await db.KeyDeleteAsync(key);
-        }
-        await _redis.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _redis.RemoveAsync();
 
     [Fact]
     public Task In_process_store_reads_each_value_in_key_order() => ReadsEachValueInKeyOrderAsync(new InMemoryKeyValueStore(), 10);
@@ -36,15 +24,14 @@ public sealed class GetManyTests : IAsyncLifetime
     [Fact]
     public async Task Redis_store_reads_values_of_several_chunks_in_key_order()
     {
-        _redis = await ConnectionMultiplexer.ConnectAsync(TestInfra.Redis);
-        await ReadsEachValueInKeyOrderAsync(new RedisKeyValueStore(_redis), 2_500);
+        await ReadsEachValueInKeyOrderAsync(new RedisKeyValueStore(await _redis.ConnectAsync()), 2_500);
     }
 
     private async Task ReadsEachValueInKeyOrderAsync(IKeyValueStore store, int count)
     {
         // Every third key is absent; the others hold their own index (and one a JSON text with quotes and non-ASCII).
         const string Json = """["{\"namespace\":\"ü-ns\",\"pod\":\"a \\\"quoted\\\" name\"}"]""";
-        var keys = Enumerable.Range(0, count).Select(i => $"{_prefix}{i}").ToArray();
+        var keys = Enumerable.Range(0, count).Select(i => $"{_redis.Prefix}{i}").ToArray();
         for (var i = 0; i < count; i++)
         {
             if (i % 3 != 2) await store.SetAsync(keys[i], i == 1 ? Json : i.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -11,17 +11,13 @@ namespace Gatehouse.Policy.Tests.Store;
 /// </summary>
 public sealed class HashTests : IAsyncLifetime
 {
-    private readonly string _key = "gh-test:hash:" + Guid.NewGuid().ToString("N")[..12];
-    private ConnectionMultiplexer? _redis;
+    private readonly RedisTestKeys _redis = new("hash");
+
+    private string Key => _redis.Prefix + "h";
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        if (_redis is null) return;
-        await _redis.GetDatabase().KeyDeleteAsync(_key);
-        await _redis.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _redis.RemoveAsync();
 
     [Fact]
     public Task In_process_store_increments_and_reads_fields_in_order() => IncrementsAndReadsAsync(new InMemoryKeyValueStore());
@@ -32,38 +28,36 @@ public sealed class HashTests : IAsyncLifetime
     [Fact]
     public async Task Redis_store_increments_and_reads_fields_in_order()
     {
-        _redis = await ConnectionMultiplexer.ConnectAsync(TestInfra.Redis);
-        await IncrementsAndReadsAsync(new RedisKeyValueStore(_redis));
+        await IncrementsAndReadsAsync(new RedisKeyValueStore(await _redis.ConnectAsync()));
     }
 
     [Fact]
     public async Task In_process_increments_from_many_threads_lose_none()
     {
         var store = new InMemoryKeyValueStore();
-        await Parallel.ForAsync(0, 2_000, async (i, _) => await store.HashIncrementAsync(_key, i % 2 == 0 ? "even" : "odd"));
-        Assert.Equal([1_000L, 1_000L], await store.HashGetManyAsync(_key, ["even", "odd"]));
+        await Parallel.ForAsync(0, 2_000, async (i, _) => await store.HashIncrementAsync(Key, i % 2 == 0 ? "even" : "odd"));
+        Assert.Equal([1_000L, 1_000L], await store.HashGetManyAsync(Key, ["even", "odd"]));
     }
 
     [Fact]
     public async Task Redis_increments_from_two_connections_lose_none()
     {
-        _redis = await ConnectionMultiplexer.ConnectAsync(TestInfra.Redis);
+        var redis = await _redis.ConnectAsync();
         await using var other = await ConnectionMultiplexer.ConnectAsync(TestInfra.Redis);
         // Two connections: two processes writing the inventory (the watch and the admission feed's consumer).
-        var stores = new[] { new RedisKeyValueStore(_redis), new RedisKeyValueStore(other) };
-        await Task.WhenAll(Enumerable.Range(0, 400).Select(i => stores[i % 2].HashIncrementAsync(_key, "f")));
-        Assert.Equal([400L], await stores[0].HashGetManyAsync(_key, ["f"]));
+        var stores = new[] { new RedisKeyValueStore(redis), new RedisKeyValueStore(other) };
+        await Task.WhenAll(Enumerable.Range(0, 400).Select(i => stores[i % 2].HashIncrementAsync(Key, "f")));
+        Assert.Equal([400L], await stores[0].HashGetManyAsync(Key, ["f"]));
     }
 
     [Fact]
     public async Task Redis_store_reads_more_fields_than_one_chunk_in_order()
     {
-        _redis = await ConnectionMultiplexer.ConnectAsync(TestInfra.Redis);
-        var store = new RedisKeyValueStore(_redis);
-        for (var i = 0; i < 2_500; i += 3) await store.HashIncrementAsync(_key, "f" + i, i);
+        var store = new RedisKeyValueStore(await _redis.ConnectAsync());
+        for (var i = 0; i < 2_500; i += 3) await store.HashIncrementAsync(Key, "f" + i, i);
         var fields = Enumerable.Range(0, 2_500).Select(i => "f" + i).ToArray();
 
-        var values = await store.HashGetManyAsync(_key, fields);
+        var values = await store.HashGetManyAsync(Key, fields);
 
         Assert.Equal(fields.Length, values.Count);
         for (var i = 0; i < fields.Length; i++) Assert.Equal(i % 3 == 0 ? (long?)i : null, values[i]);
@@ -72,29 +66,29 @@ public sealed class HashTests : IAsyncLifetime
     [Fact]
     public async Task Redis_store_reads_a_field_that_is_not_an_integer_as_absent()
     {
-        _redis = await ConnectionMultiplexer.ConnectAsync(TestInfra.Redis);
-        await _redis.GetDatabase().HashSetAsync(_key, [new HashEntry("text", "x"), new HashEntry("n", "7")]);
-        Assert.Equal([null, 7L], await new RedisKeyValueStore(_redis).HashGetManyAsync(_key, ["text", "n"]));
+        var redis = await _redis.ConnectAsync();
+        await redis.GetDatabase().HashSetAsync(Key, [new HashEntry("text", "x"), new HashEntry("n", "7")]);
+        Assert.Equal([null, 7L], await new RedisKeyValueStore(redis).HashGetManyAsync(Key, ["text", "n"]));
     }
 
     private async Task IncrementsAndReadsAsync(IKeyValueStore store)
     {
-        Assert.Equal([null, null], await store.HashGetManyAsync(_key, ["a", "b"]));
-        Assert.Equal(1, await store.HashIncrementAsync(_key, "a"));
-        Assert.Equal(2, await store.HashIncrementAsync(_key, "a"));
-        Assert.Equal(5, await store.HashIncrementAsync(_key, "b", 5));
-        Assert.Equal(3, await store.HashIncrementAsync(_key, "b", -2));
-        Assert.Equal(1, await store.HashIncrementAsync(_key, "sha256:ü", 1));
+        Assert.Equal([null, null], await store.HashGetManyAsync(Key, ["a", "b"]));
+        Assert.Equal(1, await store.HashIncrementAsync(Key, "a"));
+        Assert.Equal(2, await store.HashIncrementAsync(Key, "a"));
+        Assert.Equal(5, await store.HashIncrementAsync(Key, "b", 5));
+        Assert.Equal(3, await store.HashIncrementAsync(Key, "b", -2));
+        Assert.Equal(1, await store.HashIncrementAsync(Key, "sha256:ü", 1));
 
-        Assert.Equal([3L, null, 2L, 1L, 2L], await store.HashGetManyAsync(_key, ["b", "absent", "a", "sha256:ü", "a"]));
-        Assert.Empty(await store.HashGetManyAsync(_key, []));
-        Assert.Equal([null], await store.HashGetManyAsync(_key + ":absent", ["a"]));
-        await Assert.ThrowsAsync<ArgumentNullException>(() => store.HashGetManyAsync(_key, null!));
+        Assert.Equal([3L, null, 2L, 1L, 2L], await store.HashGetManyAsync(Key, ["b", "absent", "a", "sha256:ü", "a"]));
+        Assert.Empty(await store.HashGetManyAsync(Key, []));
+        Assert.Equal([null], await store.HashGetManyAsync(Key + ":absent", ["a"]));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => store.HashGetManyAsync(Key, null!));
 
         // A deleted hash counts from 0 again (why the inventory names each life of its versions hash).
-        Assert.True(await store.DeleteAsync(_key));
-        Assert.Equal([null], await store.HashGetManyAsync(_key, ["a"]));
-        Assert.Equal(1, await store.HashIncrementAsync(_key, "a"));
+        Assert.True(await store.DeleteAsync(Key));
+        Assert.Equal([null], await store.HashGetManyAsync(Key, ["a"]));
+        Assert.Equal(1, await store.HashIncrementAsync(Key, "a"));
     }
 
     private sealed class PassThrough(IKeyValueStore inner) : DelegatingKeyValueStore(inner);

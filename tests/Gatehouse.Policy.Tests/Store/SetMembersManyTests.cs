@@ -1,6 +1,4 @@
 using Gatehouse.ServiceDefaults.Store;
-using Gatehouse.Testing;
-using StackExchange.Redis;
 
 namespace Gatehouse.Policy.Tests.Store;
 
@@ -11,18 +9,13 @@ namespace Gatehouse.Policy.Tests.Store;
 /// </summary>
 public sealed class SetMembersManyTests : IAsyncLifetime
 {
-    private readonly string _prefix = "gh-test:smm:" + Guid.NewGuid().ToString("N")[..12] + ":";
-    private ConnectionMultiplexer? _redis;
+    private readonly RedisTestKeys _redis = new("smm");
+
+    private string Prefix => _redis.Prefix;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        if (_redis is null) return;
-        var db = _redis.GetDatabase();
-        foreach (var name in new[] { "a", "b", "empty", "absent", "json" }) await db.KeyDeleteAsync(_prefix + name);
-        await _redis.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _redis.RemoveAsync();
 
     [Fact]
     public Task In_process_store_reads_each_set_in_key_order() => ReadsEachSetInKeyOrderAsync(new InMemoryKeyValueStore());
@@ -33,17 +26,15 @@ public sealed class SetMembersManyTests : IAsyncLifetime
     [Fact]
     public async Task Redis_store_reads_each_set_in_key_order()
     {
-        _redis = await ConnectionMultiplexer.ConnectAsync(TestInfra.Redis);
-        await ReadsEachSetInKeyOrderAsync(new RedisKeyValueStore(_redis));
+        await ReadsEachSetInKeyOrderAsync(new RedisKeyValueStore(await _redis.ConnectAsync()));
     }
 
     [Fact]
     public async Task Redis_store_reads_ten_thousand_sets_in_one_call()
     {
-        _redis = await ConnectionMultiplexer.ConnectAsync(TestInfra.Redis);
-        var store = new RedisKeyValueStore(_redis);
-        await store.SetAddAsync(_prefix + "a", "x");
-        var keys = Enumerable.Range(0, 10_000).Select(i => i % 2 == 0 ? _prefix + "a" : _prefix + "absent").ToArray();
+        var store = new RedisKeyValueStore(await _redis.ConnectAsync());
+        await store.SetAddAsync(Prefix + "a", "x");
+        var keys = Enumerable.Range(0, 10_000).Select(i => i % 2 == 0 ? Prefix + "a" : Prefix + "absent").ToArray();
 
         var sets = await store.SetMembersManyAsync(keys);
 
@@ -53,7 +44,7 @@ public sealed class SetMembersManyTests : IAsyncLifetime
 
     private async Task ReadsEachSetInKeyOrderAsync(IKeyValueStore store)
     {
-        string a = _prefix + "a", b = _prefix + "b", empty = _prefix + "empty", absent = _prefix + "absent", json = _prefix + "json";
+        string a = Prefix + "a", b = Prefix + "b", empty = Prefix + "empty", absent = Prefix + "absent", json = Prefix + "json";
         foreach (var m in new[] { "1", "2", "3" }) await store.SetAddAsync(a, m);
         await store.SetAddAsync(b, "only");
         await store.SetAddAsync(empty, "gone");

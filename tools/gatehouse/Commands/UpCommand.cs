@@ -18,13 +18,9 @@ public static class UpCommand
             return 2;
         }
         // The where-query API and the dashboard take bearer tokens; one is made up (and printed) when none is given.
-        var apiToken = parsed.Value("--api-token") ?? Environment.GetEnvironmentVariable("GATEHOUSE_API_TOKEN");
-        var generated = string.IsNullOrEmpty(apiToken);
-        if (generated) apiToken = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        var (apiToken, generated) = TokenOf(parsed, "--api-token", "GATEHOUSE_API_TOKEN");
         // So is the registry webhook's: without one the registry-watcher refuses to start (it never accepts anonymous pushes).
-        var webhookToken = parsed.Value("--webhook-token") ?? Environment.GetEnvironmentVariable("GATEHOUSE_WEBHOOK_TOKEN");
-        var webhookGenerated = string.IsNullOrEmpty(webhookToken);
-        if (webhookGenerated) webhookToken = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        var (webhookToken, webhookGenerated) = TokenOf(parsed, "--webhook-token", "GATEHOUSE_WEBHOOK_TOKEN");
         var settings = new HostSettings
         {
             Urls = parsed.Value("--urls") ?? "http://127.0.0.1:8080",
@@ -56,4 +52,10 @@ public static class UpCommand
         await app.StopAsync(CancellationToken.None);
         return 0;
     }
+
+    /// <summary>The token given by option or environment, else a random one made up for this run (and said to be).</summary>
+    private static (string Token, bool Generated) TokenOf(CliArgs parsed, string option, string environment) =>
+        (parsed.Value(option) ?? Environment.GetEnvironmentVariable(environment)) is { Length: > 0 } given
+            ? (given, false)
+            : (Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)), true);
 }
